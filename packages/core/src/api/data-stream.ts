@@ -1,0 +1,240 @@
+/**
+ * DataStream: the chainable user API. Every call adds a node to the environment's StreamGraph and
+ * returns a new stream; nothing runs until the job is submitted.
+ */
+import { PrintSink } from '../connectors/print-sink.js';
+import type { Sink } from '../connectors/sink.js';
+import type {
+  FilterFn,
+  FlatMapFn,
+  KeySelector,
+  KeyedProcessFunction,
+  MapFn,
+  ProcessFn,
+} from '../functions/functions.js';
+import type { OutputTag } from '../functions/output-tag.js';
+import type { OperatorKind, PartitionerKind, StreamGraph, StreamNode } from '../graph/stream-graph.js';
+
+/** One upstream of a stream: a node's output, how it is partitioned, and which side output. */
+export interface StreamInput {
+  readonly nodeId: number;
+  readonly partitioner: PartitionerKind | undefined;
+  readonly sideOutput: string | undefined;
+}
+
+export class DataStream<T> {
+  declare readonly __type?: T;
+
+  /** @internal */
+  constructor(
+    protected readonly graph: StreamGraph,
+    /** @internal */ readonly inputs: readonly StreamInput[],
+  ) {}
+
+  map<R>(fn: MapFn<T, R>): SingleOutputStream<R> {
+    return this.transform('map', 'Map', requireMethod(fn, 'map'));
+  }
+
+  /** `flatMap(line => line.split(' '))` or `flatMap((value, out) => out.collect(...))`. */
+  flatMap<R>(fn: FlatMapFn<T, R>): SingleOutputStream<R> {
+    return this.transform('flatMap', 'FlatMap', requireMethod(fn, 'flatMap'));
+  }
+
+  filter(fn: FilterFn<T>): SingleOutputStream<T> {
+    return this.transform('filter', 'Filter', requireMethod(fn, 'filter'));
+  }
+
+  /** Runs a ProcessFunction; its side outputs are read with `getSideOutput(tag)` on the result. */
+  process<R>(fn: ProcessFn<T, R> | KeyedProcessFunction<any, T, R>): SingleOutputStream<R> {
+    const requiresKeyedInput = isKeyedProcessFunction(fn);
+    return this.transform(
+      requiresKeyedInput ? 'keyedProcess' : 'process',
+      requiresKeyedInput ? 'KeyedProcess' : 'Process',
+      requireMethod(fn, 'processElement'),
+      requiresKeyedInput,
+    );
+  }
+
+  /** Merges streams of the same type; records keep their order within each input. */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    for (const other of others) {
+      if (other.graph !== this.graph) throw new TypeError('union(): the streams belong to different environments');
+    }
+    return new DataStream<T>(this.graph, [...this.inputs, ...others.flatMap((o) => o.inputs)]);
+  }
+
+  /** Spreads records round-robin over the next operator's subtasks. */
+  rebalance(): DataStream<T> {
+    return this.partitionBy('rebalance');
+  }
+
+  /** Sends every record to every subtask of the next operator. */
+  broadcast(): DataStream<T> {
+    return this.partitionBy('broadcast');
+  }
+
+  /** Keeps records in the same subtask; needs equal parallelism on both sides. */
+  forward(): DataStream<T> {
+    return this.partitionBy('forward');
+  }
+
+  /**
+   * Partitions by key: records with equal keys go to the same subtask, where the next operators have
+   * keyed state. Keys must be deterministic values: strings, numbers, booleans, or arrays and plain
+   * objects of those.
+   */
+  keyBy<K>(selector: KeySelector<T, K>): KeyedStream<T, K> {
+    if (typeof selector !== 'function') throw new TypeError('keyBy() takes a function from a record to its key');
+    return new KeyedStream<T, K>(
+      this.graph,
+      this.inputs.map((i) => ({ ...i, partitioner: 'hash' as const })),
+      selector,
+    );
+  }
+
+  sink(sink: Sink<T, any>): DataStreamSink<T> {
+    if (!sink || typeof sink.createWriter !== 'function') {
+      throw new TypeError('sink() takes a Sink: an object with createWriter(ctx), such as new FileSink({ path })');
+    }
+    const node = this.addNode('sink', `Sink: ${sink.name}`, sink, false);
+    return new DataStreamSink<T>(node);
+  }
+
+  /** Prints every record to standard output, as Flink's print(). */
+  print(prefix?: string): DataStreamSink<T> {
+    return this.sink(new PrintSink<T>(prefix));
+  }
+
+  protected keySelector(): KeySelector<any, any> | undefined {
+    return undefined;
+  }
+
+  protected transform<R>(kind: OperatorKind, name: string, fn: unknown, requiresKeyedInput = false): SingleOutputStream<R> {
+    const node = this.addNode(kind, name, fn, requiresKeyedInput);
+    return new SingleOutputStream<R>(this.graph, node);
+  }
+
+  private addNode(kind: OperatorKind, name: string, fn: unknown, requiresKeyedInput: boolean): StreamNode {
+    const node = this.graph.addNode({ kind, name, fn, keySelector: this.keySelector(), requiresKeyedInput });
+    for (const input of this.inputs) this.graph.addEdge(input.nodeId, node.id, input.partitioner, input.sideOutput);
+    return node;
+  }
+
+  private partitionBy(partitioner: PartitionerKind): DataStream<T> {
+    return new DataStream<T>(this.graph, this.inputs.map((i) => ({ ...i, partitioner })));
+  }
+}
+
+/** The stream of one operator: the place to name it, give it a uid, set its parallelism. */
+export class SingleOutputStream<T> extends DataStream<T> {
+  /** @internal */
+  constructor(
+    graph: StreamGraph,
+    private readonly node: StreamNode,
+  ) {
+    super(graph, [{ nodeId: node.id, partitioner: undefined, sideOutput: undefined }]);
+  }
+
+  name(name: string): this {
+    this.node.name = name;
+    return this;
+  }
+
+  /** A stable id that snapshots are matched on; set it on every stateful operator. */
+  uid(uid: string): this {
+    if (!uid) throw new TypeError('uid() needs a non-empty string');
+    this.node.uid = uid;
+    return this;
+  }
+
+  setParallelism(parallelism: number): this {
+    this.node.parallelism = parallelism;
+    return this;
+  }
+
+  /** Runs this operator in a task of its own, never fused with its neighbours. */
+  disableChaining(): this {
+    this.node.chaining = 'never';
+    return this;
+  }
+
+  /** Starts a new chain at this operator; the ones after it may still chain to it. */
+  startNewChain(): this {
+    this.node.chaining = 'head';
+    return this;
+  }
+
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    return new DataStream<X>(this.graph, [{ nodeId: this.node.id, partitioner: undefined, sideOutput: tag.id }]);
+  }
+}
+
+/** A stream partitioned by key: operators after it have keyed state. */
+export class KeyedStream<T, K> extends DataStream<T> {
+  /** @internal */
+  constructor(
+    graph: StreamGraph,
+    inputs: readonly StreamInput[],
+    /** @internal */ readonly selector: KeySelector<T, K>,
+  ) {
+    super(graph, inputs);
+  }
+
+  /** Emits, for every record, the running reduction of all records so far with the same key. */
+  reduce(fn: ((accumulated: T, value: T) => T) | { reduce(accumulated: T, value: T): T }): SingleOutputStream<T> {
+    return this.transform('reduce', 'Reduce', requireMethod(fn, 'reduce'), true);
+  }
+
+  override process<R>(fn: ProcessFn<T, R> | KeyedProcessFunction<K, T, R>): SingleOutputStream<R> {
+    return this.transform('keyedProcess', 'KeyedProcess', requireMethod(fn, 'processElement'), true);
+  }
+
+  protected override keySelector(): KeySelector<any, any> {
+    return this.selector;
+  }
+}
+
+/** The end of a stream: a sink, with its name, uid and parallelism. */
+export class DataStreamSink<T> {
+  declare readonly __type?: T;
+
+  /** @internal */
+  constructor(private readonly node: StreamNode) {}
+
+  name(name: string): this {
+    this.node.name = name;
+    return this;
+  }
+
+  uid(uid: string): this {
+    if (!uid) throw new TypeError('uid() needs a non-empty string');
+    this.node.uid = uid;
+    return this;
+  }
+
+  setParallelism(parallelism: number): this {
+    this.node.parallelism = parallelism;
+    return this;
+  }
+
+  disableChaining(): this {
+    this.node.chaining = 'never';
+    return this;
+  }
+}
+
+function requireMethod(fn: unknown, method: string): unknown {
+  if (typeof fn === 'function') return fn;
+  if (fn && typeof fn === 'object' && typeof (fn as Record<string, unknown>)[method] === 'function') return fn;
+  throw new TypeError(`Expected a function or an object with a ${method}() method, got ${describe(fn)}`);
+}
+
+function isKeyedProcessFunction(fn: unknown): boolean {
+  return !!fn && typeof fn === 'object' && (fn.constructor as { requiresKeyedInput?: boolean }).requiresKeyedInput === true;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `an object without that method (${Object.keys(value as object).join(', ') || 'no keys'})`;
+  return typeof value;
+}

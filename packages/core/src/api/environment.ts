@@ -1,0 +1,113 @@
+/**
+ * The StreamExecutionEnvironment: where a job starts. Sources are created here; settings here are the
+ * defaults of every operator (`-p` on the command line sets the default parallelism).
+ */
+import { CollectionSource } from '../connectors/collection-source.js';
+import { SequenceSource } from '../connectors/sequence-source.js';
+import type { Source } from '../connectors/source.js';
+import { compileJobGraph } from '../graph/compiler.js';
+import type { JobGraph } from '../graph/job-graph.js';
+import { StreamGraph } from '../graph/stream-graph.js';
+import { DEFAULT_MAX_PARALLELISM } from '../keys/key-groups.js';
+import { SingleOutputStream } from './data-stream.js';
+
+export interface EnvironmentOptions {
+  readonly jobName?: string;
+  readonly parallelism?: number;
+  readonly maxParallelism?: number;
+}
+
+export interface SourceOptions {
+  /** Operator name; defaults to `Source: <the source's name>`. */
+  readonly name?: string;
+  readonly uid?: string;
+  readonly parallelism?: number;
+}
+
+export class StreamExecutionEnvironment {
+  private readonly graph = new StreamGraph();
+  private jobName: string;
+  private parallelism: number;
+  private maxParallelism: number;
+
+  constructor(options: EnvironmentOptions = {}) {
+    this.jobName = options.jobName ?? 'Sage job';
+    this.parallelism = options.parallelism ?? 1;
+    this.maxParallelism = options.maxParallelism ?? DEFAULT_MAX_PARALLELISM;
+  }
+
+  setJobName(name: string): this {
+    this.jobName = name;
+    return this;
+  }
+
+  getJobName(): string {
+    return this.jobName;
+  }
+
+  /** The parallelism of operators that do not set their own. */
+  setParallelism(parallelism: number): this {
+    this.parallelism = parallelism;
+    return this;
+  }
+
+  getParallelism(): number {
+    return this.parallelism;
+  }
+
+  /** The number of key groups: the upper bound of any keyed operator's parallelism, fixed for the job's lifetime. */
+  setMaxParallelism(maxParallelism: number): this {
+    this.maxParallelism = maxParallelism;
+    return this;
+  }
+
+  getMaxParallelism(): number {
+    return this.maxParallelism;
+  }
+
+  /** The given elements, in order, from one subtask. */
+  fromElements<T>(...elements: T[]): SingleOutputStream<T> {
+    return this.fromSource(new CollectionSource(elements), { name: 'Source: Elements' });
+  }
+
+  /** The elements of an iterable, in order, from one subtask. */
+  fromCollection<T>(elements: Iterable<T>): SingleOutputStream<T> {
+    if (elements == null || typeof (elements as Iterable<T>)[Symbol.iterator] !== 'function') {
+      throw new TypeError('fromCollection() takes an iterable (an array, a Set, a generator result, ...)');
+    }
+    return this.fromSource(new CollectionSource(elements), { name: 'Source: Collection' });
+  }
+
+  /** The integers from..to, both included, spread over the subtasks in contiguous ranges. */
+  fromSequence(from: number, to: number): SingleOutputStream<number> {
+    return this.fromSource(new SequenceSource(from, to), { name: 'Source: Sequence' });
+  }
+
+  fromSource<T>(source: Source<T, any>, options: SourceOptions = {}): SingleOutputStream<T> {
+    if (!source || typeof source.createReader !== 'function') {
+      throw new TypeError('fromSource() takes a Source: an object with createReader(ctx), such as new FileSource({ path })');
+    }
+    const node = this.graph.addNode({
+      kind: 'source',
+      name: options.name ?? `Source: ${source.name}`,
+      fn: source,
+      parallelism: options.parallelism,
+    });
+    if (options.uid !== undefined) node.uid = options.uid;
+    return new SingleOutputStream<T>(this.graph, node);
+  }
+
+  /** The graph as built so far; mostly for tools and tests. */
+  getStreamGraph(): StreamGraph {
+    return this.graph;
+  }
+
+  /** Plans the job: validates the graph and compiles it to a JobGraph. */
+  compile(): JobGraph {
+    return compileJobGraph(this.graph, {
+      jobName: this.jobName,
+      defaultParallelism: this.parallelism,
+      maxParallelism: this.maxParallelism,
+    });
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The Source contract (after Flink's FLIP-27, without a central enumerator): every subtask creates a
+ * reader, which decides deterministically from its index and the parallelism which splits it reads, and
+ * keeps its position in operator state so a checkpoint can rewind it.
+ */
+export type Boundedness = 'bounded' | 'unbounded';
+
+/** `more`: call pollNext again; `nothing`: wait for isAvailable(); `end`: this reader is done. */
+export type InputStatus = 'more' | 'nothing' | 'end';
+
+export interface SourceReaderContext {
+  readonly jobName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly attemptNumber: number;
+  /** Split states redistributed to this subtask from a checkpoint; undefined on a fresh start. */
+  readonly restoredState: readonly unknown[] | undefined;
+}
+
+export interface ReaderOutput<T> {
+  /** Emits one record; `timestamp` is its event time in epoch milliseconds, if it has one. */
+  collect(value: T, timestamp?: number): void;
+}
+
+export interface SourceReader<T, SplitState = unknown> {
+  /** Connects, opens files, seeks to restored positions. */
+  start(): Promise<void>;
+  /**
+   * Emits what is at hand, a bounded number of records (a few thousand at most) so the task can take
+   * checkpoints and backpressure between calls. Never waits.
+   */
+  pollNext(output: ReaderOutput<T>): InputStatus;
+  /** Resolves when pollNext has something again after it answered `nothing`. */
+  isAvailable(): Promise<void>;
+  /** The position of every split this reader owns, taken between two pollNext calls. */
+  snapshotState(checkpointId: number): SplitState[];
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Source<T, SplitState = unknown> {
+  /** Default operator name, e.g. `Kafka` or `Files`. */
+  readonly name: string;
+  readonly boundedness: Boundedness;
+  /** True for sources that can only run with parallelism 1 (a collection, a socket). */
+  readonly nonParallel?: boolean;
+  createReader(ctx: SourceReaderContext): SourceReader<T, SplitState>;
+}

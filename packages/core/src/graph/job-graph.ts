@@ -1,0 +1,103 @@
+/**
+ * The JobGraph: what gets scheduled. A vertex is an operator chain (operators fused by forward edges at
+ * equal parallelism, called one after another in one task); a job edge connects an operator of one
+ * chain to the head of another through a partitioner. The descriptor is plain JSON and crosses
+ * processes; the StreamNodes with the user's functions stay local and are rebuilt by re-planning the
+ * job module, which the fingerprint checks.
+ */
+import { InvalidJobGraph } from '../errors.js';
+import type { OperatorKind, PartitionerKind, StreamNode } from './stream-graph.js';
+
+export interface OperatorDescriptor {
+  readonly nodeId: number;
+  readonly uid: string;
+  readonly name: string;
+  readonly kind: OperatorKind;
+  readonly keyed: boolean;
+  /** Operators of the same chain this one feeds, by node id, with the side output they read. */
+  readonly chainedOutputs: readonly { readonly target: number; readonly sideOutput: string | null }[];
+}
+
+export interface JobVertexDescriptor {
+  readonly id: number;
+  readonly name: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  /** In chain order: the head first, every operator after the ones that feed it. */
+  readonly operators: readonly OperatorDescriptor[];
+}
+
+export interface JobEdgeDescriptor {
+  readonly id: number;
+  readonly sourceVertex: number;
+  /** The operator of the source chain that emits into this edge. */
+  readonly sourceOperator: number;
+  readonly sideOutput: string | null;
+  readonly targetVertex: number;
+  /** Always the head of the target chain. */
+  readonly targetOperator: number;
+  readonly partitioner: PartitionerKind;
+}
+
+export interface JobGraphDescriptor {
+  readonly name: string;
+  readonly maxParallelism: number;
+  readonly fingerprint: string;
+  /** In topological order. */
+  readonly vertices: readonly JobVertexDescriptor[];
+  readonly edges: readonly JobEdgeDescriptor[];
+}
+
+export class JobGraph {
+  constructor(
+    readonly descriptor: JobGraphDescriptor,
+    private readonly nodes: ReadonlyMap<number, StreamNode>,
+  ) {}
+
+  get name(): string {
+    return this.descriptor.name;
+  }
+
+  get fingerprint(): string {
+    return this.descriptor.fingerprint;
+  }
+
+  get vertices(): readonly JobVertexDescriptor[] {
+    return this.descriptor.vertices;
+  }
+
+  get edges(): readonly JobEdgeDescriptor[] {
+    return this.descriptor.edges;
+  }
+
+  vertex(id: number): JobVertexDescriptor {
+    const vertex = this.descriptor.vertices[id];
+    if (!vertex) throw new RangeError(`No job vertex ${id}`);
+    return vertex;
+  }
+
+  inputsOf(vertexId: number): JobEdgeDescriptor[] {
+    return this.descriptor.edges.filter((e) => e.targetVertex === vertexId);
+  }
+
+  outputsOf(vertexId: number): JobEdgeDescriptor[] {
+    return this.descriptor.edges.filter((e) => e.sourceVertex === vertexId);
+  }
+
+  /** The stream node behind an operator: its user function and key selector. */
+  node(nodeId: number): StreamNode {
+    const node = this.nodes.get(nodeId);
+    if (!node) throw new RangeError(`No stream node ${nodeId} in job ${this.name}`);
+    return node;
+  }
+
+  /** Fails when `expected`, the fingerprint submitted, is not the one this process planned. */
+  checkFingerprint(expected: string): void {
+    if (expected !== this.fingerprint) {
+      throw new InvalidJobGraph(
+        `Job '${this.name}' planned to fingerprint ${this.fingerprint}, but ${expected} was submitted: ` +
+          'the job module or its arguments differ from what was submitted — resubmit the job.',
+      );
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The StreamGraph: one node per operator as the user wrote it, one edge per connection. The DataStream
+ * API builds it; the compiler turns it into a JobGraph. Nodes keep the user's function objects, so a
+ * StreamGraph lives only in the process that planned it.
+ */
+import type { KeySelector } from '../functions/functions.js';
+
+export type OperatorKind = 'source' | 'map' | 'flatMap' | 'filter' | 'process' | 'keyedProcess' | 'reduce' | 'sink';
+
+/** How records of an edge are spread over the target's subtasks. */
+export type PartitionerKind = 'forward' | 'rebalance' | 'hash' | 'broadcast';
+
+/** `always`: chain with neighbours when possible; `head`: start a new chain; `never`: run alone. */
+export type ChainingStrategy = 'always' | 'head' | 'never';
+
+export interface StreamNode {
+  readonly id: number;
+  readonly kind: OperatorKind;
+  name: string;
+  /** The uid given with `.uid()`; the compiler derives one for nodes without. */
+  uid: string | undefined;
+  /** The parallelism given with `.setParallelism()`; the environment's default otherwise. */
+  parallelism: number | undefined;
+  chaining: ChainingStrategy;
+  /** The user function, or the Source or Sink object. */
+  readonly fn: unknown;
+  /** Set for operators that run after keyBy: the key their state is scoped to. */
+  readonly keySelector: KeySelector<any, any> | undefined;
+  /** True when the operator needs keyed input (KeyedProcessFunction, reduce). */
+  readonly requiresKeyedInput: boolean;
+  readonly inputs: StreamEdge[];
+  readonly outputs: StreamEdge[];
+}
+
+export interface StreamEdge {
+  readonly source: number;
+  readonly target: number;
+  /** Undefined means the default: forward between equal parallelisms, rebalance otherwise. */
+  readonly partitioner: PartitionerKind | undefined;
+  /** The side output this edge reads, when it reads one. */
+  readonly sideOutput: string | undefined;
+}
+
+export interface NewNode {
+  kind: OperatorKind;
+  name: string;
+  fn: unknown;
+  keySelector?: KeySelector<any, any>;
+  requiresKeyedInput?: boolean;
+  parallelism?: number;
+}
+
+export class StreamGraph {
+  readonly nodes: StreamNode[] = [];
+
+  addNode(spec: NewNode): StreamNode {
+    const node: StreamNode = {
+      id: this.nodes.length,
+      kind: spec.kind,
+      name: spec.name,
+      uid: undefined,
+      parallelism: spec.parallelism,
+      chaining: 'always',
+      fn: spec.fn,
+      keySelector: spec.keySelector,
+      requiresKeyedInput: spec.requiresKeyedInput ?? false,
+      inputs: [],
+      outputs: [],
+    };
+    this.nodes.push(node);
+    return node;
+  }
+
+  addEdge(source: number, target: number, partitioner?: PartitionerKind, sideOutput?: string): StreamEdge {
+    const edge: StreamEdge = { source, target, partitioner, sideOutput };
+    this.node(source).outputs.push(edge);
+    this.node(target).inputs.push(edge);
+    return edge;
+  }
+
+  node(id: number): StreamNode {
+    const node = this.nodes[id];
+    if (!node) throw new RangeError(`No stream node ${id}`);
+    return node;
+  }
+}

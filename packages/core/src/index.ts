@@ -1,0 +1,80 @@
+export { defineJob, isJobDefinition, planJob, type JobBuilder, type JobDefinition } from './api/job.js';
+export { StreamExecutionEnvironment, type EnvironmentOptions, type SourceOptions } from './api/environment.js';
+export { DataStream, DataStreamSink, KeyedStream, SingleOutputStream, type StreamInput } from './api/data-stream.js';
+
+export type { Collector, RichFunction, RuntimeContext } from './functions/context.js';
+export {
+  KeyedProcessFunction,
+  ProcessFunction,
+  type FilterFn,
+  type FilterFunction,
+  type FlatMapFn,
+  type FlatMapFunction,
+  type KeyedProcessContext,
+  type KeyedProcessFn,
+  type KeySelector,
+  type MapFn,
+  type MapFunction,
+  type ProcessContext,
+  type ProcessFn,
+  type ReduceFn,
+  type ReduceFunction,
+} from './functions/functions.js';
+export { OutputTag } from './functions/output-tag.js';
+
+export {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+  type AggregateFunction,
+  type StateDescriptor,
+  type StateKind,
+} from './state/descriptors.js';
+export type {
+  AggregatingState,
+  ListState,
+  MapState,
+  ReducingState,
+  State,
+  StateFor,
+  ValueState,
+} from './state/states.js';
+
+export type {
+  Boundedness,
+  InputStatus,
+  ReaderOutput,
+  Source,
+  SourceReader,
+  SourceReaderContext,
+} from './connectors/source.js';
+export { END_OF_INPUT, type CommitPoint, type Committer, type Sink, type SinkWriter, type SinkWriterContext } from './connectors/sink.js';
+export { SequenceSource } from './connectors/sequence-source.js';
+export { CollectionSource } from './connectors/collection-source.js';
+export { PrintSink } from './connectors/print-sink.js';
+export { DiscardingSink } from './connectors/discarding-sink.js';
+
+export { StreamGraph, type ChainingStrategy, type OperatorKind, type PartitionerKind, type StreamEdge, type StreamNode } from './graph/stream-graph.js';
+export {
+  JobGraph,
+  type JobEdgeDescriptor,
+  type JobGraphDescriptor,
+  type JobVertexDescriptor,
+  type OperatorDescriptor,
+} from './graph/job-graph.js';
+export { compileJobGraph, type CompileOptions } from './graph/compiler.js';
+export { fingerprintOf } from './graph/fingerprint.js';
+
+export {
+  DEFAULT_MAX_PARALLELISM,
+  assignToKeyGroup,
+  keyGroupRangeForSubtask,
+  murmurMix,
+  subtaskForKeyGroup,
+  type KeyGroupRange,
+} from './keys/key-groups.js';
+export { hashKey } from './keys/key-hash.js';
+
+export { IllegalOperatorUsage, InvalidJobGraph, InvalidJobModule, SageError } from './errors.js';

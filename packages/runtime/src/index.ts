@@ -1,0 +1,20 @@
+export { LocalCluster, JobExecution, type JobResult, type JobState, type LocalClusterOptions, type VertexProgress } from './cluster/local-cluster.js';
+export { Task, TaskCanceled, TaskFailure, type TaskSpec, type TaskState } from './tasks/task.js';
+export { Mailbox, type Mail } from './tasks/mailbox.js';
+export { Signal } from './tasks/signal.js';
+export { OperatorChain } from './tasks/operator-chain.js';
+export { LocalChannel, type InputChannel, type ResultSubpartition } from './network/channel.js';
+export { InputGate } from './network/input-gate.js';
+export { RecordWriter, createRecordWriter, type RecordWriterSpec } from './network/record-writer.js';
+export {
+  CheckpointBarrier,
+  EndOfPartition,
+  NO_TIMESTAMP,
+  RecordBatch,
+  Watermark,
+  type StreamElement,
+  type StreamEvent,
+} from './records/stream-elements.js';
+export { HeapKeyedStateBackend, StateTable } from './state/heap-keyed-state-backend.js';
+export { TaskMetrics } from './metrics/task-metrics.js';
+export { CollectSink } from './testing/collect-sink.js';

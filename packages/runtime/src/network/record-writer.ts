@@ -1,0 +1,141 @@
+/**
+ * Writes a subtask's output on one job edge into the channels of the target's subtasks, choosing the
+ * channel with the edge's partitioner. Records collect in a batch per channel; a full batch is sent
+ * at once, a partial one when the task flushes (before it waits, and at events), so batches are large
+ * under load and latency stays low when idle.
+ */
+import { assignToKeyGroup, type KeySelector, type PartitionerKind } from '@sage/core';
+import type { Signal } from '../tasks/signal.js';
+import type { ResultSubpartition } from './channel.js';
+import { RecordBatch, type StreamEvent } from '../records/stream-elements.js';
+
+export abstract class RecordWriter {
+  recordsOut = 0;
+  protected readonly batches: RecordBatch[];
+
+  constructor(
+    protected readonly channels: readonly ResultSubpartition[],
+    protected readonly batchSize: number,
+  ) {
+    this.batches = channels.map(() => new RecordBatch([], []));
+  }
+
+  /** Named like an operator's input so a chain can feed a writer exactly as it feeds an operator. */
+  abstract processElement(value: unknown, timestamp: number): void;
+
+  protected append(channel: number, value: unknown, timestamp: number): void {
+    const batch = this.batches[channel]!;
+    batch.values.push(value);
+    batch.timestamps.push(timestamp);
+    if (batch.values.length >= this.batchSize) {
+      this.channels[channel]!.push(batch);
+      this.batches[channel] = new RecordBatch([], []);
+    }
+  }
+
+  flush(): void {
+    for (let i = 0; i < this.batches.length; i++) {
+      const batch = this.batches[i]!;
+      if (batch.values.length > 0) {
+        this.channels[i]!.push(batch);
+        this.batches[i] = new RecordBatch([], []);
+      }
+    }
+  }
+
+  /** Sends an event on every channel, after the records written before it. */
+  broadcastEvent(event: StreamEvent): void {
+    this.flush();
+    for (const channel of this.channels) channel.push(event);
+  }
+
+  isAvailable(): boolean {
+    for (const channel of this.channels) if (!channel.isWritable()) return false;
+    return true;
+  }
+
+  notifyWhenAvailable(signal: Signal): void {
+    for (const channel of this.channels) {
+      if (!channel.isWritable()) {
+        channel.notifyWhenWritable(signal);
+        return;
+      }
+    }
+    signal.notify();
+  }
+}
+
+/** One-to-one: subtask i writes to subtask i. */
+class ForwardWriter extends RecordWriter {
+  processElement(value: unknown, timestamp: number): void {
+    this.recordsOut++;
+    this.append(0, value, timestamp);
+  }
+}
+
+/** Round-robin, starting at the writer's own subtask index so subtasks do not all hit channel 0 first. */
+class RebalanceWriter extends RecordWriter {
+  private nextChannel: number;
+
+  constructor(channels: readonly ResultSubpartition[], batchSize: number, subtaskIndex: number) {
+    super(channels, batchSize);
+    this.nextChannel = subtaskIndex % channels.length;
+  }
+
+  processElement(value: unknown, timestamp: number): void {
+    this.recordsOut++;
+    const channel = this.nextChannel;
+    this.nextChannel = channel + 1 === this.channels.length ? 0 : channel + 1;
+    this.append(channel, value, timestamp);
+  }
+}
+
+/** By key group: the target subtask owns the key group of the record's key. */
+class HashWriter extends RecordWriter {
+  constructor(
+    channels: readonly ResultSubpartition[],
+    batchSize: number,
+    private readonly keySelector: KeySelector<unknown, unknown>,
+    private readonly maxParallelism: number,
+  ) {
+    super(channels, batchSize);
+  }
+
+  processElement(value: unknown, timestamp: number): void {
+    this.recordsOut++;
+    const keyGroup = assignToKeyGroup(this.keySelector(value), this.maxParallelism);
+    // subtaskForKeyGroup, inlined: this runs once per record.
+    this.append(Math.floor((keyGroup * this.channels.length) / this.maxParallelism), value, timestamp);
+  }
+}
+
+class BroadcastWriter extends RecordWriter {
+  processElement(value: unknown, timestamp: number): void {
+    this.recordsOut++;
+    for (let i = 0; i < this.channels.length; i++) this.append(i, value, timestamp);
+  }
+}
+
+export interface RecordWriterSpec {
+  readonly partitioner: PartitionerKind;
+  /** Channels to the target's subtasks, indexed by target subtask (a single one for forward). */
+  readonly channels: readonly ResultSubpartition[];
+  readonly batchSize: number;
+  readonly subtaskIndex: number;
+  readonly keySelector: KeySelector<unknown, unknown> | undefined;
+  readonly maxParallelism: number;
+}
+
+export function createRecordWriter(spec: RecordWriterSpec): RecordWriter {
+  switch (spec.partitioner) {
+    case 'forward':
+      return new ForwardWriter(spec.channels, spec.batchSize);
+    case 'rebalance':
+      return new RebalanceWriter(spec.channels, spec.batchSize, spec.subtaskIndex);
+    case 'broadcast':
+      return new BroadcastWriter(spec.channels, spec.batchSize);
+    case 'hash':
+      if (!spec.keySelector) throw new Error('A hash-partitioned edge needs the key selector of its target');
+      return new HashWriter(spec.channels, spec.batchSize, spec.keySelector, spec.maxParallelism);
+  }
+}

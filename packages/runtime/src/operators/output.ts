@@ -1,0 +1,35 @@
+import type { Input } from './stream-operator.js';
+
+/**
+ * Where an operator's records go: the chained operators and record writers that read its main output,
+ * and those that read each side output. One class for every case keeps the call site in each operator
+ * monomorphic.
+ */
+export class Output {
+  static readonly NONE = new Output([], new Map());
+
+  private readonly single: Input | null;
+
+  constructor(
+    private readonly main: readonly Input[],
+    private readonly sides: ReadonlyMap<string, readonly Input[]>,
+  ) {
+    this.single = main.length === 1 ? main[0]! : null;
+  }
+
+  collect(value: unknown, timestamp: number): void {
+    const single = this.single;
+    if (single !== null) {
+      single.processElement(value, timestamp);
+      return;
+    }
+    const main = this.main;
+    for (let i = 0; i < main.length; i++) main[i]!.processElement(value, timestamp);
+  }
+
+  collectSide(tag: string, value: unknown, timestamp: number): void {
+    const targets = this.sides.get(tag);
+    if (targets === undefined) return; // a side output nobody reads
+    for (let i = 0; i < targets.length; i++) targets[i]!.processElement(value, timestamp);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Runs a Sink's writer. At the end of input it asks the writer for its committables and commits
+ * them: the same two steps a checkpoint takes (prepare at the barrier, commit on completion).
+ */
+import { END_OF_INPUT, type Committer, type Sink, type SinkWriter } from '@sage/core';
+import { NO_TIMESTAMP } from '../records/stream-elements.js';
+import { StreamOperator, type OperatorContext } from './stream-operator.js';
+
+export class SinkOperator extends StreamOperator {
+  private writer!: SinkWriter<unknown, unknown>;
+  private committer: Committer<unknown> | undefined;
+
+  constructor(
+    context: OperatorContext,
+    private readonly sink: Sink<unknown, unknown>,
+  ) {
+    super(context);
+  }
+
+  override async open(): Promise<void> {
+    const ctx = this.context;
+    this.writer = this.sink.createWriter({
+      jobName: ctx.jobName,
+      subtaskIndex: ctx.subtaskIndex,
+      parallelism: ctx.parallelism,
+      attemptNumber: ctx.attemptNumber,
+      restoredState: undefined,
+    });
+    this.committer = this.sink.createCommitter?.();
+  }
+
+  processElement(value: unknown, timestamp: number): void {
+    this.context.metrics.recordsOut++;
+    this.writer.write(value, timestamp === NO_TIMESTAMP ? undefined : timestamp);
+  }
+
+  isAvailable(): boolean {
+    return this.writer.isAvailable === undefined || this.writer.isAvailable();
+  }
+
+  whenAvailable(): Promise<void> {
+    return this.writer.whenAvailable?.() ?? Promise.resolve();
+  }
+
+  override async finish(): Promise<void> {
+    const committables = await this.writer.prepareCommit(END_OF_INPUT);
+    if (this.committer && committables.length > 0) await this.committer.commit(committables);
+  }
+
+  override async close(): Promise<void> {
+    await this.writer?.close();
+  }
+}

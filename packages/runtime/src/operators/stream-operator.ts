@@ -1,0 +1,53 @@
+/**
+ * Operators are the steps of a chain. A record enters with processElement(value, timestamp) and leaves
+ * through `output`, by plain synchronous calls: no promise per record, so a chain of operators costs
+ * a few function calls per record. Async work happens in open/finish/close only.
+ */
+import type { KeySelector } from '@sage/core';
+import type { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
+import type { TaskMetrics } from '../metrics/task-metrics.js';
+import { Output } from './output.js';
+
+/** Anything a chain can feed a record into: an operator, or a RecordWriter to the network. */
+export interface Input {
+  processElement(value: unknown, timestamp: number): void;
+}
+
+export interface OperatorContext {
+  readonly jobName: string;
+  readonly operatorName: string;
+  readonly operatorUid: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly attemptNumber: number;
+  /** Present when the operator runs after keyBy. */
+  readonly keySelector: KeySelector<unknown, unknown> | null;
+  readonly keyedBackend: HeapKeyedStateBackend | null;
+  readonly metrics: TaskMetrics;
+}
+
+export abstract class StreamOperator implements Input {
+  output: Output = Output.NONE;
+  protected readonly keySelector: KeySelector<unknown, unknown> | null;
+  protected readonly backend: HeapKeyedStateBackend | null;
+
+  constructor(readonly context: OperatorContext) {
+    this.keySelector = context.keySelector;
+    this.backend = context.keyedBackend;
+  }
+
+  abstract processElement(value: unknown, timestamp: number): void;
+
+  async open(): Promise<void> {}
+
+  /** End of input: emit or flush what is held back. Called head first, so what it emits still flows down the chain. */
+  async finish(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  /** For operators after keyBy: scopes keyed state to this record's key. */
+  protected setKeyOf(value: unknown): void {
+    this.backend!.setCurrentKey(this.keySelector!(value));
+  }
+}

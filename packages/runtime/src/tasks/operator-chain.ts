@@ -1,0 +1,151 @@
+/**
+ * Builds and runs the operators of one JobGraph vertex for one subtask. Operators are wired back to
+ * front: each gets an Output over the chained operators and record writers that read it.
+ */
+import { keyGroupRangeForSubtask, type JobGraph, type JobVertexDescriptor, type KeySelector } from '@sage/core';
+import type { RecordWriter } from '../network/record-writer.js';
+import type { TaskMetrics } from '../metrics/task-metrics.js';
+import { createOperator } from '../operators/operator-factory.js';
+import { Output } from '../operators/output.js';
+import { SinkOperator } from '../operators/sink-operator.js';
+import type { Input, StreamOperator } from '../operators/stream-operator.js';
+import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
+import type { Signal } from './signal.js';
+
+export interface ChainSpec {
+  readonly jobGraph: JobGraph;
+  readonly vertex: JobVertexDescriptor;
+  readonly subtaskIndex: number;
+  readonly attemptNumber: number;
+  /** This subtask's writer for each outgoing job edge, by edge id. */
+  readonly writers: ReadonlyMap<number, RecordWriter>;
+  readonly metrics: TaskMetrics;
+}
+
+export class OperatorChain {
+  /** Operators in chain order (head first); a source vertex's source is not among them. */
+  readonly operators: StreamOperator[] = [];
+  /** Where the head's records go: the source's output for a source vertex, the head operator otherwise. */
+  readonly input: Input;
+  private readonly writers: RecordWriter[];
+  private readonly sinks: SinkOperator[];
+
+  constructor(spec: ChainSpec) {
+    const { jobGraph, vertex } = spec;
+    this.writers = [...spec.writers.values()];
+    const built = new Map<number, StreamOperator>();
+    let headOutput: Output | undefined;
+    for (let i = vertex.operators.length - 1; i >= 0; i--) {
+      const descriptor = vertex.operators[i]!;
+      const node = jobGraph.node(descriptor.nodeId);
+      const output = this.outputOf(descriptor.nodeId, spec, built);
+      if (node.kind === 'source') {
+        headOutput = output;
+        continue;
+      }
+      const keySelector = (node.keySelector as KeySelector<unknown, unknown> | undefined) ?? null;
+      const operator = createOperator(node, {
+        jobName: jobGraph.name,
+        operatorName: descriptor.name,
+        operatorUid: descriptor.uid,
+        subtaskIndex: spec.subtaskIndex,
+        parallelism: vertex.parallelism,
+        maxParallelism: vertex.maxParallelism,
+        attemptNumber: spec.attemptNumber,
+        keySelector,
+        keyedBackend:
+          keySelector === null
+            ? null
+            : new HeapKeyedStateBackend(
+                keyGroupRangeForSubtask(vertex.maxParallelism, vertex.parallelism, spec.subtaskIndex),
+                vertex.maxParallelism,
+                descriptor.name,
+              ),
+        metrics: spec.metrics,
+      });
+      operator.output = output;
+      built.set(descriptor.nodeId, operator);
+      this.operators.unshift(operator);
+    }
+    this.sinks = this.operators.filter((op): op is SinkOperator => op instanceof SinkOperator);
+    this.input = headOutput ? new OutputInput(headOutput) : this.operators[0]!;
+  }
+
+  /** Opens tail first, so every operator's downstream is ready before it can emit. */
+  async open(): Promise<void> {
+    for (let i = this.operators.length - 1; i >= 0; i--) await this.operators[i]!.open();
+  }
+
+  /** End of input: head first, so what an operator emits while finishing still reaches the ones after it. */
+  async finish(): Promise<void> {
+    for (const operator of this.operators) await operator.finish();
+  }
+
+  /** Closes every operator even when one fails; the first error is rethrown. */
+  async close(): Promise<void> {
+    let failure: unknown;
+    for (const operator of this.operators) {
+      try {
+        await operator.close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  isOutputAvailable(): boolean {
+    for (const writer of this.writers) if (!writer.isAvailable()) return false;
+    for (const sink of this.sinks) if (!sink.isAvailable()) return false;
+    return true;
+  }
+
+  /** Notifies `signal` when the output that is full now has room again. */
+  notifyWhenOutputAvailable(signal: Signal): void {
+    for (const writer of this.writers) {
+      if (!writer.isAvailable()) {
+        writer.notifyWhenAvailable(signal);
+        return;
+      }
+    }
+    for (const sink of this.sinks) {
+      if (!sink.isAvailable()) {
+        void sink.whenAvailable().then(() => signal.notify(), () => signal.notify());
+        return;
+      }
+    }
+    signal.notify();
+  }
+
+  flushOutputs(): void {
+    for (const writer of this.writers) writer.flush();
+  }
+
+  get outputWriters(): readonly RecordWriter[] {
+    return this.writers;
+  }
+
+  private outputOf(nodeId: number, spec: ChainSpec, built: Map<number, StreamOperator>): Output {
+    const main: Input[] = [];
+    const sides = new Map<string, Input[]>();
+    const add = (sideOutput: string | null, target: Input) => {
+      if (sideOutput === null) main.push(target);
+      else sides.set(sideOutput, [...(sides.get(sideOutput) ?? []), target]);
+    };
+    const descriptor = spec.vertex.operators.find((o) => o.nodeId === nodeId)!;
+    for (const chained of descriptor.chainedOutputs) add(chained.sideOutput, built.get(chained.target)!);
+    for (const edge of spec.jobGraph.outputsOf(spec.vertex.id)) {
+      if (edge.sourceOperator === nodeId) add(edge.sideOutput, spec.writers.get(edge.id)!);
+    }
+    return new Output(main, sides);
+  }
+}
+
+/** Lets a source emit into its chain through the same Input interface operators use. */
+class OutputInput implements Input {
+  constructor(private readonly output: Output) {}
+
+  processElement(value: unknown, timestamp: number): void {
+    this.output.collect(value, timestamp);
+  }
+}

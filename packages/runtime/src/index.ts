@@ -18,3 +18,4 @@ export {
 export { HeapKeyedStateBackend, StateTable } from './state/heap-keyed-state-backend.js';
 export { TaskMetrics } from './metrics/task-metrics.js';
 export { CollectSink } from './testing/collect-sink.js';
+export { ARTIFACT_EXTERNALS, ArtifactMismatch, artifactHash, loadJobArtifact } from './artifact/job-artifact.js';

@@ -1,0 +1,21 @@
+// Original file: ../../proto/sage/v1/exchange.proto
+
+import type { BarrierEvent as _sage_v1_BarrierEvent, BarrierEvent__Output as _sage_v1_BarrierEvent__Output } from '../../sage/v1/BarrierEvent';
+import type { WatermarkEvent as _sage_v1_WatermarkEvent, WatermarkEvent__Output as _sage_v1_WatermarkEvent__Output } from '../../sage/v1/WatermarkEvent';
+import type { EndOfPartitionEvent as _sage_v1_EndOfPartitionEvent, EndOfPartitionEvent__Output as _sage_v1_EndOfPartitionEvent__Output } from '../../sage/v1/EndOfPartitionEvent';
+
+export interface ExchangeBuffer {
+  'records'?: (Buffer | Uint8Array | string);
+  'barrier'?: (_sage_v1_BarrierEvent | null);
+  'watermark'?: (_sage_v1_WatermarkEvent | null);
+  'endOfPartition'?: (_sage_v1_EndOfPartitionEvent | null);
+  'kind'?: "records"|"barrier"|"watermark"|"endOfPartition";
+}
+
+export interface ExchangeBuffer__Output {
+  'records'?: (Buffer);
+  'barrier'?: (_sage_v1_BarrierEvent__Output | null);
+  'watermark'?: (_sage_v1_WatermarkEvent__Output | null);
+  'endOfPartition'?: (_sage_v1_EndOfPartitionEvent__Output | null);
+  'kind'?: "records"|"barrier"|"watermark"|"endOfPartition";
+}

@@ -1,0 +1,16 @@
+// Original file: ../../proto/sage/v1/common.proto
+
+
+export interface FailureCause {
+  'code'?: (string);
+  'message'?: (string);
+  'stack'?: (string);
+  'location'?: (string);
+}
+
+export interface FailureCause__Output {
+  'code': (string);
+  'message': (string);
+  'stack': (string);
+  'location': (string);
+}

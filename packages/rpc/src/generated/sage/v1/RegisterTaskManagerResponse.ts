@@ -1,0 +1,12 @@
+// Original file: ../../proto/sage/v1/jobmanager.proto
+
+
+export interface RegisterTaskManagerResponse {
+  'clusterId'?: (string);
+  'heartbeatIntervalMs'?: (number);
+}
+
+export interface RegisterTaskManagerResponse__Output {
+  'clusterId': (string);
+  'heartbeatIntervalMs': (number);
+}

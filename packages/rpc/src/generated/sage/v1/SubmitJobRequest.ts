@@ -1,0 +1,13 @@
+// Original file: ../../proto/sage/v1/jobmanager.proto
+
+import type { JobSpec as _sage_v1_JobSpec, JobSpec__Output as _sage_v1_JobSpec__Output } from '../../sage/v1/JobSpec';
+
+export interface SubmitJobRequest {
+  'spec'?: (_sage_v1_JobSpec | null);
+  'artifact'?: (Buffer | Uint8Array | string);
+}
+
+export interface SubmitJobRequest__Output {
+  'spec': (_sage_v1_JobSpec__Output | null);
+  'artifact': (Buffer);
+}

@@ -1,0 +1,10 @@
+// Original file: ../../proto/sage/v1/exchange.proto
+
+
+export interface WatermarkEvent {
+  'timestamp'?: (number | string);
+}
+
+export interface WatermarkEvent__Output {
+  'timestamp': (number);
+}

@@ -1,0 +1,80 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Artifact as _sage_v1_Artifact, Artifact__Output as _sage_v1_Artifact__Output } from './sage/v1/Artifact';
+import type { CancelJobRequest as _sage_v1_CancelJobRequest, CancelJobRequest__Output as _sage_v1_CancelJobRequest__Output } from './sage/v1/CancelJobRequest';
+import type { CancelJobResponse as _sage_v1_CancelJobResponse, CancelJobResponse__Output as _sage_v1_CancelJobResponse__Output } from './sage/v1/CancelJobResponse';
+import type { CancelTaskRequest as _sage_v1_CancelTaskRequest, CancelTaskRequest__Output as _sage_v1_CancelTaskRequest__Output } from './sage/v1/CancelTaskRequest';
+import type { CheckpointAcknowledgement as _sage_v1_CheckpointAcknowledgement, CheckpointAcknowledgement__Output as _sage_v1_CheckpointAcknowledgement__Output } from './sage/v1/CheckpointAcknowledgement';
+import type { CheckpointDecline as _sage_v1_CheckpointDecline, CheckpointDecline__Output as _sage_v1_CheckpointDecline__Output } from './sage/v1/CheckpointDecline';
+import type { CheckpointNotification as _sage_v1_CheckpointNotification, CheckpointNotification__Output as _sage_v1_CheckpointNotification__Output } from './sage/v1/CheckpointNotification';
+import type { Empty as _sage_v1_Empty, Empty__Output as _sage_v1_Empty__Output } from './sage/v1/Empty';
+import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from './sage/v1/FailureCause';
+import type { GetArtifactRequest as _sage_v1_GetArtifactRequest, GetArtifactRequest__Output as _sage_v1_GetArtifactRequest__Output } from './sage/v1/GetArtifactRequest';
+import type { GetJobRequest as _sage_v1_GetJobRequest, GetJobRequest__Output as _sage_v1_GetJobRequest__Output } from './sage/v1/GetJobRequest';
+import type { HeartbeatRequest as _sage_v1_HeartbeatRequest, HeartbeatRequest__Output as _sage_v1_HeartbeatRequest__Output } from './sage/v1/HeartbeatRequest';
+import type { HeartbeatResponse as _sage_v1_HeartbeatResponse, HeartbeatResponse__Output as _sage_v1_HeartbeatResponse__Output } from './sage/v1/HeartbeatResponse';
+import type { InputChannelDescriptor as _sage_v1_InputChannelDescriptor, InputChannelDescriptor__Output as _sage_v1_InputChannelDescriptor__Output } from './sage/v1/InputChannelDescriptor';
+import type { JobDetails as _sage_v1_JobDetails, JobDetails__Output as _sage_v1_JobDetails__Output } from './sage/v1/JobDetails';
+import type { JobManagerClient as _sage_v1_JobManagerClient, JobManagerDefinition as _sage_v1_JobManagerDefinition } from './sage/v1/JobManager';
+import type { JobSpec as _sage_v1_JobSpec, JobSpec__Output as _sage_v1_JobSpec__Output } from './sage/v1/JobSpec';
+import type { JobSummary as _sage_v1_JobSummary, JobSummary__Output as _sage_v1_JobSummary__Output } from './sage/v1/JobSummary';
+import type { ListJobsRequest as _sage_v1_ListJobsRequest, ListJobsRequest__Output as _sage_v1_ListJobsRequest__Output } from './sage/v1/ListJobsRequest';
+import type { ListJobsResponse as _sage_v1_ListJobsResponse, ListJobsResponse__Output as _sage_v1_ListJobsResponse__Output } from './sage/v1/ListJobsResponse';
+import type { OutputChannelDescriptor as _sage_v1_OutputChannelDescriptor, OutputChannelDescriptor__Output as _sage_v1_OutputChannelDescriptor__Output } from './sage/v1/OutputChannelDescriptor';
+import type { RegisterTaskManagerRequest as _sage_v1_RegisterTaskManagerRequest, RegisterTaskManagerRequest__Output as _sage_v1_RegisterTaskManagerRequest__Output } from './sage/v1/RegisterTaskManagerRequest';
+import type { RegisterTaskManagerResponse as _sage_v1_RegisterTaskManagerResponse, RegisterTaskManagerResponse__Output as _sage_v1_RegisterTaskManagerResponse__Output } from './sage/v1/RegisterTaskManagerResponse';
+import type { ReleaseJobRequest as _sage_v1_ReleaseJobRequest, ReleaseJobRequest__Output as _sage_v1_ReleaseJobRequest__Output } from './sage/v1/ReleaseJobRequest';
+import type { SubmitJobRequest as _sage_v1_SubmitJobRequest, SubmitJobRequest__Output as _sage_v1_SubmitJobRequest__Output } from './sage/v1/SubmitJobRequest';
+import type { SubmitJobResponse as _sage_v1_SubmitJobResponse, SubmitJobResponse__Output as _sage_v1_SubmitJobResponse__Output } from './sage/v1/SubmitJobResponse';
+import type { TaskDeploymentDescriptor as _sage_v1_TaskDeploymentDescriptor, TaskDeploymentDescriptor__Output as _sage_v1_TaskDeploymentDescriptor__Output } from './sage/v1/TaskDeploymentDescriptor';
+import type { TaskDetails as _sage_v1_TaskDetails, TaskDetails__Output as _sage_v1_TaskDetails__Output } from './sage/v1/TaskDetails';
+import type { TaskExecutionStateUpdate as _sage_v1_TaskExecutionStateUpdate, TaskExecutionStateUpdate__Output as _sage_v1_TaskExecutionStateUpdate__Output } from './sage/v1/TaskExecutionStateUpdate';
+import type { TaskManagerClient as _sage_v1_TaskManagerClient, TaskManagerDefinition as _sage_v1_TaskManagerDefinition } from './sage/v1/TaskManager';
+import type { TaskMetricsReport as _sage_v1_TaskMetricsReport, TaskMetricsReport__Output as _sage_v1_TaskMetricsReport__Output } from './sage/v1/TaskMetricsReport';
+import type { TriggerCheckpointRequest as _sage_v1_TriggerCheckpointRequest, TriggerCheckpointRequest__Output as _sage_v1_TriggerCheckpointRequest__Output } from './sage/v1/TriggerCheckpointRequest';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  sage: {
+    v1: {
+      Artifact: MessageTypeDefinition<_sage_v1_Artifact, _sage_v1_Artifact__Output>
+      CancelJobRequest: MessageTypeDefinition<_sage_v1_CancelJobRequest, _sage_v1_CancelJobRequest__Output>
+      CancelJobResponse: MessageTypeDefinition<_sage_v1_CancelJobResponse, _sage_v1_CancelJobResponse__Output>
+      CancelTaskRequest: MessageTypeDefinition<_sage_v1_CancelTaskRequest, _sage_v1_CancelTaskRequest__Output>
+      CheckpointAcknowledgement: MessageTypeDefinition<_sage_v1_CheckpointAcknowledgement, _sage_v1_CheckpointAcknowledgement__Output>
+      CheckpointDecline: MessageTypeDefinition<_sage_v1_CheckpointDecline, _sage_v1_CheckpointDecline__Output>
+      CheckpointNotification: MessageTypeDefinition<_sage_v1_CheckpointNotification, _sage_v1_CheckpointNotification__Output>
+      Empty: MessageTypeDefinition<_sage_v1_Empty, _sage_v1_Empty__Output>
+      ExecutionState: EnumTypeDefinition
+      FailureCause: MessageTypeDefinition<_sage_v1_FailureCause, _sage_v1_FailureCause__Output>
+      GetArtifactRequest: MessageTypeDefinition<_sage_v1_GetArtifactRequest, _sage_v1_GetArtifactRequest__Output>
+      GetJobRequest: MessageTypeDefinition<_sage_v1_GetJobRequest, _sage_v1_GetJobRequest__Output>
+      HeartbeatRequest: MessageTypeDefinition<_sage_v1_HeartbeatRequest, _sage_v1_HeartbeatRequest__Output>
+      HeartbeatResponse: MessageTypeDefinition<_sage_v1_HeartbeatResponse, _sage_v1_HeartbeatResponse__Output>
+      InputChannelDescriptor: MessageTypeDefinition<_sage_v1_InputChannelDescriptor, _sage_v1_InputChannelDescriptor__Output>
+      JobDetails: MessageTypeDefinition<_sage_v1_JobDetails, _sage_v1_JobDetails__Output>
+      JobManager: SubtypeConstructor<typeof grpc.Client, _sage_v1_JobManagerClient> & { service: _sage_v1_JobManagerDefinition }
+      JobSpec: MessageTypeDefinition<_sage_v1_JobSpec, _sage_v1_JobSpec__Output>
+      JobSummary: MessageTypeDefinition<_sage_v1_JobSummary, _sage_v1_JobSummary__Output>
+      ListJobsRequest: MessageTypeDefinition<_sage_v1_ListJobsRequest, _sage_v1_ListJobsRequest__Output>
+      ListJobsResponse: MessageTypeDefinition<_sage_v1_ListJobsResponse, _sage_v1_ListJobsResponse__Output>
+      OutputChannelDescriptor: MessageTypeDefinition<_sage_v1_OutputChannelDescriptor, _sage_v1_OutputChannelDescriptor__Output>
+      RegisterTaskManagerRequest: MessageTypeDefinition<_sage_v1_RegisterTaskManagerRequest, _sage_v1_RegisterTaskManagerRequest__Output>
+      RegisterTaskManagerResponse: MessageTypeDefinition<_sage_v1_RegisterTaskManagerResponse, _sage_v1_RegisterTaskManagerResponse__Output>
+      ReleaseJobRequest: MessageTypeDefinition<_sage_v1_ReleaseJobRequest, _sage_v1_ReleaseJobRequest__Output>
+      SubmitJobRequest: MessageTypeDefinition<_sage_v1_SubmitJobRequest, _sage_v1_SubmitJobRequest__Output>
+      SubmitJobResponse: MessageTypeDefinition<_sage_v1_SubmitJobResponse, _sage_v1_SubmitJobResponse__Output>
+      TaskDeploymentDescriptor: MessageTypeDefinition<_sage_v1_TaskDeploymentDescriptor, _sage_v1_TaskDeploymentDescriptor__Output>
+      TaskDetails: MessageTypeDefinition<_sage_v1_TaskDetails, _sage_v1_TaskDetails__Output>
+      TaskExecutionStateUpdate: MessageTypeDefinition<_sage_v1_TaskExecutionStateUpdate, _sage_v1_TaskExecutionStateUpdate__Output>
+      TaskManager: SubtypeConstructor<typeof grpc.Client, _sage_v1_TaskManagerClient> & { service: _sage_v1_TaskManagerDefinition }
+      TaskMetricsReport: MessageTypeDefinition<_sage_v1_TaskMetricsReport, _sage_v1_TaskMetricsReport__Output>
+      TriggerCheckpointRequest: MessageTypeDefinition<_sage_v1_TriggerCheckpointRequest, _sage_v1_TriggerCheckpointRequest__Output>
+    }
+  }
+}
+

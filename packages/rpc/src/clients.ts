@@ -37,31 +37,33 @@ export class RpcError extends Error {
   }
 }
 
-type UnaryMethod<Req, Res> = (
-  request: Req,
-  metadata: grpc.Metadata,
-  options: grpc.CallOptions,
-  callback: (error: grpc.ServiceError | null, response?: Res) => void,
-) => grpc.ClientUnaryCall;
+/** Request and response types of a generated unary method (read from its last overload). */
+type Unary<F> = F extends (argument: infer Req, callback: grpc.requestCallback<infer Res>) => grpc.ClientUnaryCall ? [Req, Res] : never;
 
-/** Calls a unary method; rejects with an RpcError that says who did not answer and why. */
-export function call<Req, Res>(
-  client: grpc.Client,
-  method: UnaryMethod<Req, Res>,
-  request: Req,
-  { timeoutMs = 10_000, name = method.name }: { timeoutMs?: number; name?: string } = {},
-): Promise<Res> {
+/** Calls a unary method by name; rejects with an RpcError that says who did not answer and why. */
+export function call<C extends grpc.Client, M extends keyof C & string>(
+  client: C,
+  method: M,
+  request: Unary<C[M]>[0],
+  { timeoutMs = 10_000 }: { timeoutMs?: number } = {},
+): Promise<Unary<C[M]>[1]> {
   const address = client.getChannel().getTarget();
-  return new Promise<Res>((resolve, reject) => {
-    method.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+  const invoke = client[method] as unknown as (
+    request: unknown,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: (error: grpc.ServiceError | null, response?: unknown) => void,
+  ) => grpc.ClientUnaryCall;
+  return new Promise((resolve, reject) => {
+    invoke.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
       if (error) {
         const unreachable = error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED;
         const detail = unreachable
           ? `cannot reach ${address} (${error.details || grpc.status[error.code]}): check that the process is running and the address is right`
           : error.details || error.message;
-        reject(new RpcError(address, name, error.code, `${name} on ${address} failed: ${detail}`, { cause: error }));
+        reject(new RpcError(address, method, error.code, `${method} on ${address} failed: ${detail}`, { cause: error }));
       } else {
-        resolve(response as Res);
+        resolve(response as Unary<C[M]>[1]);
       }
     });
   });

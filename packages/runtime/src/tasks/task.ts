@@ -26,6 +26,11 @@ export interface TaskSpec {
   readonly inputGate: InputGate | null;
   /** This subtask's writer per outgoing job edge, by edge id. */
   readonly writers: ReadonlyMap<number, RecordWriter>;
+  /**
+   * Longest time a partial batch waits before it is sent. Batches are also sent when full and when
+   * the task goes idle; the timeout bounds latency for a task that stays busy. 0 turns it off.
+   */
+  readonly bufferTimeoutMs?: number;
 }
 
 /** Raised inside a task that was cancelled; never reported as a failure. */
@@ -79,6 +84,7 @@ export class Task {
   async run(): Promise<void> {
     let chain: OperatorChain | undefined;
     let reader: SourceReader<unknown, unknown> | undefined;
+    let flushTimer: NodeJS.Timeout | undefined;
     try {
       this.transition('DEPLOYING');
       chain = new OperatorChain({ ...this.spec, vertex: this.spec.jobGraph.vertex(this.spec.vertexId), metrics: this.metrics });
@@ -86,6 +92,13 @@ export class Task {
       const input = await this.createInput(chain);
       if (input instanceof SourceInput) reader = input.reader;
       this.checkCanceled();
+      const timeout = this.spec.bufferTimeoutMs ?? 0;
+      if (timeout > 0 && chain.outputWriters.length > 0) {
+        const flush = () => chain!.flushOutputs();
+        flushTimer = setInterval(() => {
+          if (!this.mailbox.hasMail) this.mailbox.put(flush);
+        }, timeout);
+      }
       this.transition('RUNNING');
       await this.loop(chain, input);
       await chain.finish();
@@ -103,6 +116,8 @@ export class Task {
       this.failureCause = error;
       this.transition('FAILED');
       throw new TaskFailure(this.name, error);
+    } finally {
+      clearInterval(flushTimer);
     }
   }
 

@@ -1,0 +1,47 @@
+/** The JobManager's configuration: one schema, parsed once at the edge (flags over a YAML file). */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+export const JobManagerConfigSchema = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(6123),
+  /** Names this cluster in logs (and, with checkpoints, in storage keys). */
+  clusterId: z.string().min(1).default('default'),
+  /** TaskManagers heartbeat this often. */
+  heartbeatIntervalMs: z.number().int().min(50).default(1_000),
+  /** A TaskManager silent for this long is lost, and the tasks it ran fail. */
+  heartbeatTimeoutMs: z.number().int().min(100).default(10_000),
+  /** How long a job waits for enough free slots before it fails. */
+  slotWaitTimeoutMs: z.number().int().min(0).default(30_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type JobManagerConfig = z.output<typeof JobManagerConfigSchema>;
+export type JobManagerConfigInput = z.input<typeof JobManagerConfigSchema>;
+
+export class InvalidConfiguration extends Error {
+  readonly code = 'InvalidConfiguration';
+}
+
+/** Reads an optional YAML file, applies overrides (flags), validates the result. */
+export function loadJobManagerConfig(file: string | undefined, overrides: JobManagerConfigInput = {}): JobManagerConfig {
+  let fromFile: unknown = {};
+  if (file !== undefined) {
+    try {
+      fromFile = parseYaml(readFileSync(file, 'utf8')) ?? {};
+    } catch (error) {
+      throw new InvalidConfiguration(`Cannot read the configuration file ${file}: ${(error as Error).message}`);
+    }
+    if (typeof fromFile !== 'object' || Array.isArray(fromFile)) {
+      throw new InvalidConfiguration(`${file} must hold a YAML mapping of settings (port: 6123, ...)`);
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const result = JobManagerConfigSchema.strict().safeParse({ ...(fromFile as object), ...defined });
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
+    throw new InvalidConfiguration(`Invalid JobManager configuration${file ? ` in ${file}` : ''}: ${problems}`);
+  }
+  return result.data;
+}

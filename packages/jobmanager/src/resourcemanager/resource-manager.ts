@@ -1,0 +1,138 @@
+/**
+ * The ResourceManager keeps the registry of TaskManagers: their addresses, slots and heartbeats. It
+ * hands out slots to jobs, spreading a job over as many TaskManagers as it can, and declares a
+ * TaskManager lost when its heartbeats stop.
+ */
+import { EventEmitter } from 'node:events';
+import { createTaskManagerClient, type TaskManagerClient } from '@sage/rpc';
+import type { Logger } from '@sage/observability';
+
+export interface RegisteredTaskManager {
+  readonly id: string;
+  readonly address: string;
+  readonly slots: number;
+  readonly pid: number;
+  readonly client: TaskManagerClient;
+  lastHeartbeat: number;
+  /** Slot index → the job using it. */
+  readonly allocations: (string | undefined)[];
+}
+
+export interface ResourceManagerEvents {
+  /** Free slots may have appeared: a TaskManager registered or a job released its slots. */
+  slotsAvailable: [];
+  /** A TaskManager stopped heartbeating. */
+  taskManagerLost: [taskManager: RegisteredTaskManager, reason: string];
+}
+
+export class ResourceManager extends EventEmitter<ResourceManagerEvents> {
+  private readonly taskManagers = new Map<string, RegisteredTaskManager>();
+  private monitor: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly heartbeatTimeoutMs: number,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  start(): void {
+    this.monitor = setInterval(() => this.checkHeartbeats(), Math.min(1_000, Math.max(50, this.heartbeatTimeoutMs / 4)));
+  }
+
+  stop(): void {
+    clearInterval(this.monitor);
+    for (const tm of this.taskManagers.values()) tm.client.close();
+  }
+
+  register(id: string, address: string, slots: number, pid: number): void {
+    const previous = this.taskManagers.get(id);
+    if (previous) {
+      // Same id registering again: the process restarted; whatever ran on the old one is gone.
+      this.markLost(previous, `TaskManager ${id} (${previous.address}) registered again after a restart`);
+    }
+    this.taskManagers.set(id, {
+      id,
+      address,
+      slots,
+      pid,
+      client: createTaskManagerClient(address),
+      lastHeartbeat: Date.now(),
+      allocations: new Array<string | undefined>(slots).fill(undefined),
+    });
+    this.log.info({ taskManager: id, address, slots }, 'TaskManager registered');
+    this.emit('slotsAvailable');
+  }
+
+  /** Records a heartbeat; false when the TaskManager is unknown (lost, or registered with another JobManager). */
+  heartbeat(id: string): boolean {
+    const tm = this.taskManagers.get(id);
+    if (!tm) return false;
+    tm.lastHeartbeat = Date.now();
+    return true;
+  }
+
+  get(id: string): RegisteredTaskManager | undefined {
+    return this.taskManagers.get(id);
+  }
+
+  all(): RegisteredTaskManager[] {
+    return [...this.taskManagers.values()];
+  }
+
+  totalSlots(): number {
+    return this.all().reduce((n, tm) => n + tm.slots, 0);
+  }
+
+  freeSlots(): number {
+    return this.all().reduce((n, tm) => n + tm.allocations.filter((a) => a === undefined).length, 0);
+  }
+
+  /**
+   * Allocates `count` slots to a job, or none if there are not that many free. Slots are taken one
+   * at a time from the TaskManager with the most free slots, so a job spreads over the cluster.
+   */
+  allocate(jobId: string, count: number): RegisteredTaskManager[] | undefined {
+    if (this.freeSlots() < count) return undefined;
+    const free = new Map(this.all().map((tm) => [tm, tm.allocations.filter((a) => a === undefined).length]));
+    const result: RegisteredTaskManager[] = [];
+    for (let i = 0; i < count; i++) {
+      let best: RegisteredTaskManager | undefined;
+      for (const [tm, n] of free) if (n > 0 && (best === undefined || n > free.get(best)!)) best = tm;
+      free.set(best!, free.get(best!)! - 1);
+      best!.allocations[best!.allocations.indexOf(undefined)] = jobId;
+      result.push(best!);
+    }
+    return result;
+  }
+
+  release(jobId: string): void {
+    let released = false;
+    for (const tm of this.taskManagers.values()) {
+      for (let i = 0; i < tm.allocations.length; i++) {
+        if (tm.allocations[i] === jobId) {
+          tm.allocations[i] = undefined;
+          released = true;
+        }
+      }
+    }
+    if (released) this.emit('slotsAvailable');
+  }
+
+  private checkHeartbeats(): void {
+    const now = Date.now();
+    for (const tm of this.all()) {
+      const silentFor = now - tm.lastHeartbeat;
+      if (silentFor > this.heartbeatTimeoutMs) {
+        this.markLost(tm, `TaskManager ${tm.id} (${tm.address}) was lost: no heartbeat for ${silentFor} ms`);
+      }
+    }
+  }
+
+  private markLost(tm: RegisteredTaskManager, reason: string): void {
+    this.taskManagers.delete(tm.id);
+    tm.client.close();
+    this.log.warn({ taskManager: tm.id, address: tm.address }, reason);
+    this.emit('taskManagerLost', tm, reason);
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * The TaskExecutor is a TaskManager process's core: it registers with the JobManager and heartbeats,
+ * deploys the subtasks it is sent into Tasks wired to local channels or remote exchange streams,
+ * reports every task's state, and cancels tasks when told to or when it loses the JobManager.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { JobGraph } from '@sage/core';
+import { RecordWriter, InputGate, Task, TaskFailure, createRecordWriter, type InputChannel, type ResultSubpartition, type TaskState } from '@sage/runtime';
+import {
+  bindServer,
+  call,
+  createExchangeClient,
+  createJobManagerClient,
+  sageProtos,
+  shutdownServer,
+  type ExchangeClient,
+  type ExecutionState,
+  type FailureCause,
+  type JobManagerClient,
+  type TaskDeploymentDescriptor__Output,
+  type TaskManagerHandlers,
+} from '@sage/rpc';
+import { createLogger, type Logger } from '@sage/observability';
+import { JobPlans } from './artifacts/job-plans.js';
+import type { TaskManagerConfig } from './config.js';
+import { failureCauseOf } from './failure-cause.js';
+import { exchangeHandlers } from './network/exchange-service.js';
+import { channelKey, jobAttemptPrefix } from './network/partition-key.js';
+import { PartitionRegistry } from './network/partition-registry.js';
+import { RemoteInputChannel } from './network/remote-input-channel.js';
+import { RemoteSubpartition } from './network/remote-subpartition.js';
+
+interface DeployedTask {
+  readonly descriptor: TaskDeploymentDescriptor__Output;
+  task: Task | undefined;
+  canceled: boolean;
+  done: Promise<void>;
+  readonly remoteInputs: RemoteInputChannel[];
+  readonly remoteOutputs: RemoteSubpartition[];
+}
+
+const SUBSCRIBE_TIMEOUT_MS = 60_000;
+
+export class TaskExecutor {
+  readonly log: Logger;
+  private readonly server = new grpc.Server({ 'grpc.max_receive_message_length': 256 << 20, 'grpc.max_send_message_length': 256 << 20 });
+  private readonly jobManager: JobManagerClient;
+  private readonly registry = new PartitionRegistry();
+  private readonly plans: JobPlans;
+  private readonly tasks = new Map<string, DeployedTask>();
+  private readonly exchangeClients = new Map<string, ExchangeClient>();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private lastJobManagerContact = Date.now();
+  private stopped = false;
+  private idValue = '';
+  private addressValue = '';
+
+  constructor(private readonly config: TaskManagerConfig) {
+    this.log = createLogger({ component: 'taskmanager', level: config.logLevel });
+    this.jobManager = createJobManagerClient(config.jobManagerAddress);
+    this.plans = new JobPlans(this.jobManager);
+  }
+
+  get id(): string {
+    return this.idValue;
+  }
+
+  /** host:port of this TaskManager's gRPC server. */
+  get address(): string {
+    return this.addressValue;
+  }
+
+  /** Listens, then registers with the JobManager (retrying until registrationTimeoutMs) and starts heartbeats. */
+  async start(): Promise<void> {
+    const protos = sageProtos();
+    this.server.addService(protos.sage.v1.TaskManager.service, this.handlers());
+    this.server.addService(protos.sage.v1.Exchange.service, exchangeHandlers(this.registry, this.log, SUBSCRIBE_TIMEOUT_MS));
+    const port = await bindServer(this.server, this.config.host, this.config.port);
+    this.addressValue = `${this.config.host}:${port}`;
+    this.idValue = this.config.id ?? `tm-${this.config.host}-${port}`;
+    Object.assign(this.log, this.log.child({ taskManager: this.idValue }));
+    const interval = await this.register(this.config.registrationTimeoutMs);
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), interval);
+    this.log.info({ address: this.addressValue, slots: this.config.slots, jobManager: this.config.jobManagerAddress }, 'TaskManager started');
+  }
+
+  /** Cancels every task, waits for them to stop and closes the server. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.heartbeatTimer);
+    for (const deployed of this.tasks.values()) this.cancel(deployed);
+    await Promise.race([
+      Promise.allSettled([...this.tasks.values()].map((t) => t.done)),
+      new Promise((resolve) => setTimeout(resolve, 5_000)),
+    ]);
+    await shutdownServer(this.server);
+    this.jobManager.close();
+    for (const client of this.exchangeClients.values()) client.close();
+    this.log.info('TaskManager stopped');
+  }
+
+  private handlers(): TaskManagerHandlers {
+    return {
+      DeployTask: (rpc, callback) => {
+        try {
+          this.deploy(rpc.request);
+          callback(null, {});
+        } catch (error) {
+          callback({ code: grpc.status.FAILED_PRECONDITION, details: (error as Error).message });
+        }
+      },
+      CancelTask: (rpc, callback) => {
+        const r = rpc.request;
+        const deployed = this.tasks.get(taskKey(r.jobId, r.attempt, r.vertexId, r.subtaskIndex));
+        if (deployed) this.cancel(deployed);
+        callback(null, {});
+      },
+      ReleaseJob: (rpc, callback) => {
+        this.releaseJob(rpc.request.jobId, rpc.request.attempt, 'released by the JobManager');
+        callback(null, {});
+      },
+      TriggerCheckpoint: (_rpc, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Checkpoints are not enabled on this TaskManager' }),
+      NotifyCheckpointComplete: (_rpc, callback) => callback(null, {}),
+      NotifyCheckpointAborted: (_rpc, callback) => callback(null, {}),
+    };
+  }
+
+  private deploy(descriptor: TaskDeploymentDescriptor__Output): void {
+    if (this.stopped) throw new Error(`TaskManager ${this.id} is shutting down`);
+    const key = taskKey(descriptor.jobId, descriptor.attempt, descriptor.vertexId, descriptor.subtaskIndex);
+    if (this.tasks.has(key)) throw new Error(`Task ${key} is already deployed on ${this.id}`);
+    const deployed: DeployedTask = { descriptor, task: undefined, canceled: false, done: Promise.resolve(), remoteInputs: [], remoteOutputs: [] };
+    this.tasks.set(key, deployed);
+    deployed.done = this.run(deployed).finally(() => this.tasks.delete(key));
+  }
+
+  private async run(deployed: DeployedTask): Promise<void> {
+    const d = deployed.descriptor;
+    let location = `vertex ${d.vertexId} subtask ${d.subtaskIndex + 1} on ${this.id} (${this.address})`;
+    const reporter = new StateReporter(this, d);
+    reporter.report('DEPLOYING');
+    try {
+      const jobGraph = await this.plans.plan(d.jobId, d.attempt, d.spec!);
+      const vertex = jobGraph.vertex(d.vertexId);
+      location = `${vertex.name} (${d.subtaskIndex + 1}/${vertex.parallelism}) on ${this.id} (${this.address})`;
+      if (deployed.canceled) {
+        reporter.report('CANCELED');
+        return;
+      }
+      const task = new Task({
+        jobGraph,
+        vertexId: d.vertexId,
+        subtaskIndex: d.subtaskIndex,
+        attemptNumber: d.attempt,
+        inputGate: this.inputGate(jobGraph, deployed),
+        writers: this.writers(jobGraph, deployed),
+        bufferTimeoutMs: this.config.bufferTimeoutMs,
+      });
+      deployed.task = task;
+      task.onStateChange((t) => {
+        if (t.state === 'RUNNING') reporter.report('RUNNING', t);
+      });
+      await task.run();
+      reporter.report(task.state === 'CANCELED' ? 'CANCELED' : 'FINISHED', task);
+      this.log.info({ job: d.jobId, task: task.name, state: task.state, recordsIn: task.metrics.recordsIn }, 'Task ended');
+    } catch (error) {
+      const cause = error instanceof TaskFailure ? error.cause : error;
+      if (deployed.canceled) {
+        reporter.report('CANCELED', deployed.task);
+      } else {
+        this.log.warn({ job: d.jobId, location, err: cause }, 'Task failed');
+        reporter.report('FAILED', deployed.task, failureCauseOf(cause, location));
+      }
+    } finally {
+      for (const input of deployed.remoteInputs) input.close();
+      for (const output of deployed.remoteOutputs) output.release(`Task ${location} stopped`);
+      await reporter.flushed();
+    }
+  }
+
+  private inputGate(jobGraph: JobGraph, deployed: DeployedTask): InputGate | null {
+    const d = deployed.descriptor;
+    if (jobGraph.inputsOf(d.vertexId).length === 0) return null;
+    const channels: InputChannel[] = d.inputs.map((input) => {
+      const id = { jobId: d.jobId, attempt: d.attempt, edgeId: input.edgeId, producerSubtask: input.producerSubtask, consumerSubtask: d.subtaskIndex };
+      if (input.producerTaskManagerId === this.id) return this.registry.localChannel(channelKey(id), this.config.channelCapacity);
+      const edge = jobGraph.edges[input.edgeId]!;
+      const producerVertex = jobGraph.vertex(edge.sourceVertex);
+      const remote = new RemoteInputChannel(
+        this.exchangeClient(input.producerAddress),
+        id,
+        this.config.channelCapacity,
+        `${producerVertex.name} (${input.producerSubtask + 1}/${producerVertex.parallelism}) on TaskManager ${input.producerTaskManagerId} (${input.producerAddress})`,
+        this.id,
+      );
+      remote.start();
+      deployed.remoteInputs.push(remote);
+      return remote;
+    });
+    return new InputGate(channels);
+  }
+
+  private writers(jobGraph: JobGraph, deployed: DeployedTask): Map<number, RecordWriter> {
+    const d = deployed.descriptor;
+    const writers = new Map<number, RecordWriter>();
+    for (const edge of jobGraph.outputsOf(d.vertexId)) {
+      const consumers = d.outputs.filter((o) => o.edgeId === edge.id).sort((a, b) => a.consumerSubtask - b.consumerSubtask);
+      const channels: ResultSubpartition[] = consumers.map((consumer) => {
+        const key = channelKey({ jobId: d.jobId, attempt: d.attempt, edgeId: edge.id, producerSubtask: d.subtaskIndex, consumerSubtask: consumer.consumerSubtask });
+        if (consumer.consumerTaskManagerId === this.id) return this.registry.localChannel(key, this.config.channelCapacity);
+        const target = jobGraph.vertex(edge.targetVertex);
+        const remote = new RemoteSubpartition(
+          key,
+          this.config.channelCapacity,
+          `${target.name} (${consumer.consumerSubtask + 1}/${target.parallelism}) on TaskManager ${consumer.consumerTaskManagerId}`,
+        );
+        this.registry.registerRemote(remote);
+        deployed.remoteOutputs.push(remote);
+        return remote;
+      });
+      writers.set(
+        edge.id,
+        createRecordWriter({
+          partitioner: edge.partitioner,
+          channels,
+          batchSize: this.config.batchSize,
+          subtaskIndex: d.subtaskIndex,
+          keySelector: jobGraph.node(edge.targetOperator).keySelector,
+          maxParallelism: jobGraph.vertex(edge.targetVertex).maxParallelism,
+        }),
+      );
+    }
+    return writers;
+  }
+
+  private cancel(deployed: DeployedTask): void {
+    deployed.canceled = true;
+    deployed.task?.cancel();
+  }
+
+  private releaseJob(jobId: string, attempt: number, reason: string): void {
+    for (const deployed of this.tasks.values()) {
+      if (deployed.descriptor.jobId === jobId && deployed.descriptor.attempt === attempt) this.cancel(deployed);
+    }
+    this.registry.release(jobAttemptPrefix(jobId, attempt), reason);
+    this.plans.release(jobId, attempt);
+  }
+
+  private exchangeClient(address: string): ExchangeClient {
+    let client = this.exchangeClients.get(address);
+    if (client === undefined) {
+      client = createExchangeClient(address);
+      this.exchangeClients.set(address, client);
+    }
+    return client;
+  }
+
+  private async register(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let delay = 200;
+    for (;;) {
+      try {
+        const response = await call(this.jobManager, 'RegisterTaskManager', {
+          taskManagerId: this.id,
+          address: this.address,
+          slots: this.config.slots,
+          pid: process.pid,
+        });
+        this.lastJobManagerContact = Date.now();
+        this.log.info({ cluster: response.clusterId }, 'Registered with the JobManager');
+        return response.heartbeatIntervalMs;
+      } catch (error) {
+        if (this.stopped) throw error;
+        if (Date.now() + delay > deadline) {
+          throw new Error(
+            `Could not register with the JobManager at ${this.config.jobManagerAddress} within ${timeoutMs} ms: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+        this.log.warn(`JobManager at ${this.config.jobManagerAddress} not reachable yet; retrying in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    const tasks = [...this.tasks.values()].flatMap((t) =>
+      t.task
+        ? [{ jobId: t.descriptor.jobId, attempt: t.descriptor.attempt, vertexId: t.descriptor.vertexId, subtaskIndex: t.descriptor.subtaskIndex, recordsIn: t.task.metrics.recordsIn, recordsOut: t.task.metrics.recordsOut }]
+        : [],
+    );
+    try {
+      const response = await call(this.jobManager, 'Heartbeat', { taskManagerId: this.id, tasks }, { timeoutMs: 5_000 });
+      this.lastJobManagerContact = Date.now();
+      if (!response.known && !this.stopped) {
+        this.log.warn('The JobManager does not know this TaskManager (it restarted or marked it lost): cancelling tasks and registering again');
+        for (const deployed of this.tasks.values()) this.cancel(deployed);
+        clearInterval(this.heartbeatTimer);
+        const interval = await this.register(this.config.registrationTimeoutMs);
+        this.heartbeatTimer = setInterval(() => void this.heartbeat(), interval);
+      }
+    } catch (error) {
+      const silentFor = Date.now() - this.lastJobManagerContact;
+      if (silentFor > this.config.jobManagerTimeoutMs && this.tasks.size > 0) {
+        this.log.error({ err: error }, `No answer from the JobManager for ${silentFor} ms: cancelling all tasks`);
+        for (const deployed of this.tasks.values()) this.cancel(deployed);
+      }
+    }
+  }
+
+  /** @internal used by StateReporter */
+  sendState(update: Parameters<JobManagerClient['UpdateTaskExecutionState']>[0]): Promise<unknown> {
+    return call(this.jobManager, 'UpdateTaskExecutionState', update);
+  }
+}
+
+function taskKey(jobId: string, attempt: number, vertexId: number, subtaskIndex: number): string {
+  return `${jobId}/${attempt}/${vertexId}/${subtaskIndex}`;
+}
+
+/** Sends a task's state changes to the JobManager one after another, in the order they happened. */
+class StateReporter {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly executor: TaskExecutor,
+    private readonly d: TaskDeploymentDescriptor__Output,
+  ) {}
+
+  report(state: TaskState | 'CANCELED', task?: Task, failure?: FailureCause): void {
+    const update = {
+      taskManagerId: this.executor.id,
+      jobId: this.d.jobId,
+      attempt: this.d.attempt,
+      vertexId: this.d.vertexId,
+      subtaskIndex: this.d.subtaskIndex,
+      state: state as ExecutionState,
+      failure: failure ?? null,
+      recordsIn: task?.metrics.recordsIn ?? 0,
+      recordsOut: task?.metrics.recordsOut ?? 0,
+    };
+    this.chain = this.chain.then(() =>
+      this.executor.sendState(update).catch((error: Error) =>
+        this.executor.log.warn({ err: error, job: this.d.jobId }, `Could not report task state ${state}`),
+      ),
+    );
+  }
+
+  flushed(): Promise<unknown> {
+    return this.chain;
+  }
+}

@@ -174,7 +174,11 @@ export class TaskExecutor {
       }
     } finally {
       for (const input of deployed.remoteInputs) input.close();
-      for (const output of deployed.remoteOutputs) output.release(`Task ${location} stopped`);
+      // A finished producer's subpartitions keep draining to their consumers on their own; only a
+      // task that stopped early drops what it had queued.
+      if (deployed.task?.state !== 'FINISHED') {
+        for (const output of deployed.remoteOutputs) output.release(`Task ${location} stopped`);
+      }
       await reporter.flushed();
     }
   }

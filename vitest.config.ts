@@ -11,6 +11,10 @@ export default defineConfig({
       '@sage/runtime': src('runtime'),
       '@sage/connector-files': src('connector-files'),
       '@sage/cli': src('cli'),
+      '@sage/rpc': src('rpc'),
+      '@sage/observability': src('observability'),
+      '@sage/taskmanager': src('taskmanager'),
+      '@sage/jobmanager': src('jobmanager'),
     },
   },
   test: {

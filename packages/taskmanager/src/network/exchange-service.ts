@@ -12,7 +12,7 @@ export function exchangeHandlers(registry: PartitionRegistry, log: Logger, subsc
       call.once('data', (request: ExchangeRequest__Output) => {
         const subscribe = request.subscribe;
         if (request.kind !== 'subscribe' || !subscribe) {
-          call.destroy(Object.assign(new Error('The first exchange message must name a subpartition'), { code: grpc.status.INVALID_ARGUMENT }));
+          call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'The first exchange message must name a subpartition' });
           return;
         }
         const key = channelKey({
@@ -26,7 +26,7 @@ export function exchangeHandlers(registry: PartitionRegistry, log: Logger, subsc
           (partition) => partition.attach(call, subscribe.initialCredit),
           (error: Error) => {
             log.warn({ channel: key, consumer: subscribe.consumerTaskManagerId }, error.message);
-            call.destroy(Object.assign(error, { code: grpc.status.NOT_FOUND }));
+            call.emit('error', { code: grpc.status.NOT_FOUND, details: error.message });
           },
         );
       });

@@ -44,7 +44,7 @@ export class RemoteInputChannel implements InputChannel {
       this.enqueue(element);
     });
     call.on('error', (error: grpc.ServiceError) => {
-      if (!this.ended && error.code !== 1 /* CANCELLED by us */) {
+      if (!this.ended) {
         this.fail(new RemoteChannelLost(`Lost the connection to ${this.producer}: ${error.details || error.message}`, error));
       }
     });

@@ -4,7 +4,7 @@
  * is bounded like a local channel, so without credit the producing task stops: credit-based flow
  * control, as Flink's network stack does it.
  */
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { EndOfPartition, RecordBatch, type ResultSubpartition, type Signal, type StreamElement } from '@sage/runtime';
 import type { ExchangeBuffer, ExchangeRequest__Output } from '@sage/rpc';
 import { encodeElement } from './buffer-codec.js';
@@ -47,7 +47,7 @@ export class RemoteSubpartition implements ResultSubpartition {
   /** Connects the consumer's subscription; from now on credit flows in and buffers flow out. */
   attach(call: ExchangeCall, initialCredit: number): void {
     if (this.call !== null) {
-      call.destroy(new Error(`Channel ${this.key} already has a consumer`));
+      call.emit('error', { code: grpc.status.ALREADY_EXISTS, details: `Channel ${this.key} already has a consumer` });
       return;
     }
     this.call = call;
@@ -69,8 +69,10 @@ export class RemoteSubpartition implements ResultSubpartition {
 
   /** Releases the channel when its producing task stops early (cancel or failure). */
   release(reason: string): void {
-    if (this.call !== null && !this.finished) this.call.destroy(new Error(reason));
+    const wasFinished = this.finished;
     this.finished = true;
+    // Emitting 'error' is how a grpc-js server stream ends with a status the client sees.
+    if (this.call !== null && !wasFinished) this.call.emit('error', { code: grpc.status.ABORTED, details: reason });
   }
 
   private drain(): void {

@@ -8,6 +8,11 @@ export const TaskManagerConfigSchema = z.object({
   jobManagerAddress: address,
   /** Address to listen on for deployments and record exchange. */
   host: z.string().default('127.0.0.1'),
+  /**
+   * The host other processes reach this TaskManager at. Defaults to `host`, or to this machine's
+   * hostname when listening on every interface (0.0.0.0), as in a container.
+   */
+  advertisedHost: z.string().min(1).optional(),
   /** Port to listen on; 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(0),
   /** Stable id; defaults to one made from the host and port. */

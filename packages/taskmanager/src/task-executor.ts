@@ -3,6 +3,7 @@
  * deploys the subtasks it is sent into Tasks wired to local channels or remote exchange streams,
  * reports every task's state, and cancels tasks when told to or when it loses the JobManager.
  */
+import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import type { JobGraph } from '@sage/core';
 import { RecordWriter, InputGate, Task, TaskFailure, createRecordWriter, type InputChannel, type ResultSubpartition, type TaskState } from '@sage/runtime';
@@ -76,8 +77,9 @@ export class TaskExecutor {
     this.server.addService(protos.sage.v1.TaskManager.service, this.handlers());
     this.server.addService(protos.sage.v1.Exchange.service, exchangeHandlers(this.registry, this.log, SUBSCRIBE_TIMEOUT_MS));
     const port = await bindServer(this.server, this.config.host, this.config.port);
-    this.addressValue = `${this.config.host}:${port}`;
-    this.idValue = this.config.id ?? `tm-${this.config.host}-${port}`;
+    const advertisedHost = this.config.advertisedHost ?? (this.config.host === '0.0.0.0' ? hostname() : this.config.host);
+    this.addressValue = `${advertisedHost}:${port}`;
+    this.idValue = this.config.id ?? `tm-${advertisedHost}-${port}`;
     Object.assign(this.log, this.log.child({ taskManager: this.idValue }));
     const interval = await this.register(this.config.registrationTimeoutMs);
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), interval);

@@ -19,7 +19,7 @@ export type { TaskManagerClient, TaskManagerHandlers } from './generated/sage/v1
 export type { ExchangeClient, ExchangeHandlers } from './generated/sage/v1/Exchange.js';
 export type { JobSpec, JobSpec__Output } from './generated/sage/v1/JobSpec.js';
 export type { SubmitJobRequest__Output } from './generated/sage/v1/SubmitJobRequest.js';
-export type { JobSummary } from './generated/sage/v1/JobSummary.js';
+export type { JobSummary, JobSummary__Output } from './generated/sage/v1/JobSummary.js';
 export type { JobDetails, JobDetails__Output } from './generated/sage/v1/JobDetails.js';
 export type { TaskDetails } from './generated/sage/v1/TaskDetails.js';
 export type { RegisterTaskManagerRequest__Output } from './generated/sage/v1/RegisterTaskManagerRequest.js';

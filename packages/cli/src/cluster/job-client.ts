@@ -1,0 +1,106 @@
+/**
+ * The client side of a cluster: submit a planned job with its artifact, follow it, list, inspect and
+ * cancel jobs. Every call names the JobManager it could not reach.
+ */
+import type { JobGraph } from '@sage/core';
+import { call, createJobManagerClient, type JobDetails__Output, type JobManagerClient, type JobSummary__Output } from '@sage/rpc';
+
+export const DEFAULT_JOBMANAGER = process.env.SAGE_JOBMANAGER ?? '127.0.0.1:6123';
+
+export interface Submission {
+  readonly jobGraph: JobGraph;
+  readonly artifact: Uint8Array;
+  readonly artifactHash: string;
+  readonly args: readonly string[];
+  readonly defaultParallelism: number;
+  readonly maxParallelism: number;
+}
+
+export const TERMINAL_JOB_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CANCELED']);
+
+export class JobClient {
+  private readonly client: JobManagerClient;
+
+  constructor(readonly address: string) {
+    this.client = createJobManagerClient(address);
+  }
+
+  async submit(submission: Submission): Promise<string> {
+    const { jobGraph } = submission;
+    const response = await call(
+      this.client,
+      'SubmitJob',
+      {
+        spec: {
+          jobName: jobGraph.name,
+          artifactHash: submission.artifactHash,
+          args: [...submission.args],
+          defaultParallelism: submission.defaultParallelism,
+          maxParallelism: submission.maxParallelism,
+          fingerprint: jobGraph.fingerprint,
+          jobGraphJson: JSON.stringify(jobGraph.descriptor),
+        },
+        artifact: submission.artifact,
+      },
+      { timeoutMs: 60_000 },
+    );
+    return response.jobId;
+  }
+
+  list(): Promise<JobSummary__Output[]> {
+    return call(this.client, 'ListJobs', {}).then((r) => r.jobs);
+  }
+
+  get(jobId: string): Promise<JobDetails__Output> {
+    return call(this.client, 'GetJob', { jobId });
+  }
+
+  async cancel(jobId: string): Promise<string> {
+    return String((await call(this.client, 'CancelJob', { jobId })).state);
+  }
+
+  /** Polls the job until it ends, reporting each status; resolves with the final one. */
+  async follow(jobId: string, onStatus: (details: JobDetails__Output) => void, intervalMs = 250): Promise<JobDetails__Output> {
+    for (;;) {
+      const details = await this.get(jobId);
+      onStatus(details);
+      if (TERMINAL_JOB_STATES.has(String(details.summary?.state))) return details;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+/** The status of a job as `sage status --json` prints it. */
+export function jobStatusJson(details: JobDetails__Output): Record<string, unknown> {
+  const summary = details.summary!;
+  return {
+    jobId: summary.jobId,
+    name: summary.jobName,
+    state: summary.state,
+    attempt: details.attempt,
+    submittedAt: Number(summary.submittedAt),
+    endedAt: Number(summary.endedAt) || null,
+    stateTimestamps: numbers(details.stateTimestamps),
+    failure: details.failure ?? null,
+    tasks: details.tasks.map((t) => ({
+      vertex: t.vertexName,
+      vertexId: t.vertexId,
+      subtask: t.subtaskIndex,
+      parallelism: t.parallelism,
+      state: t.state,
+      taskManager: t.taskManagerId || null,
+      recordsIn: Number(t.recordsIn),
+      recordsOut: Number(t.recordsOut),
+      stateTimestamps: numbers(t.stateTimestamps),
+      failure: t.failure ?? null,
+    })),
+  };
+}
+
+function numbers(map: Record<string, number | string>): Record<string, number> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, Number(v)]));
+}

@@ -1,0 +1,107 @@
+/**
+ * A real Sage cluster on loopback for tests: one JobManager process and N TaskManager processes,
+ * started through the CLI and stopped (SIGTERM, then SIGKILL) when the test is done.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sage, startSage, waitFor, type CliResult, type ManagedProcess } from './sage-cli.js';
+
+export interface ClusterOptions {
+  readonly taskManagers: number;
+  readonly slots: number;
+  /** Extra JobManager settings (written to its YAML config file). */
+  readonly jobManager?: Record<string, number | string>;
+}
+
+export class TestCluster {
+  readonly taskManagers: ManagedProcess[] = [];
+
+  private constructor(
+    readonly jobManager: ManagedProcess,
+    readonly address: string,
+  ) {}
+
+  static async start(options: ClusterOptions): Promise<TestCluster> {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'sage-cluster-'));
+    const config = join(dir, 'jobmanager.yaml');
+    const settings = { heartbeatIntervalMs: 200, heartbeatTimeoutMs: 3000, ...options.jobManager };
+    writeFileSync(config, Object.entries(settings).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
+    const jobManager = startSage(['jobmanager', '--port', String(port), '--config', config]);
+    const cluster = new TestCluster(jobManager, `127.0.0.1:${port}`);
+    try {
+      await jobManager.waitForLog('JobManager started');
+      for (let i = 1; i <= options.taskManagers; i++) await cluster.addTaskManager(`tm-${i}`, options.slots);
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  async addTaskManager(id: string, slots: number): Promise<ManagedProcess> {
+    const tm = startSage(['taskmanager', '--jobmanager', this.address, '--slots', String(slots), '--id', id]);
+    this.taskManagers.push(tm);
+    await tm.waitForLog('Registered with the JobManager');
+    return tm;
+  }
+
+  /** `sage <command> ... --jobmanager <this cluster>`. */
+  sage(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+    return sage([...args, '--jobmanager', this.address], options);
+  }
+
+  async status(jobId: string): Promise<JobStatusJson> {
+    const result = await this.sage(['status', jobId, '--json']);
+    if (result.code !== 0) throw new Error(`sage status failed (${result.code}): ${result.stderr}`);
+    return JSON.parse(result.stdout) as JobStatusJson;
+  }
+
+  async waitForJobState(jobId: string, states: readonly string[], timeoutMs = 60_000): Promise<JobStatusJson> {
+    let last: JobStatusJson | undefined;
+    await waitFor(
+      async () => {
+        last = await this.status(jobId);
+        return states.includes(last.state);
+      },
+      timeoutMs,
+      () => `job ${jobId} to reach ${states.join('/')}; last status: ${JSON.stringify(last, null, 2)}`,
+    );
+    return last!;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.taskManagers.map((tm) => tm.stop()));
+    await this.jobManager.stop();
+  }
+}
+
+export interface JobStatusJson {
+  readonly jobId: string;
+  readonly name: string;
+  readonly state: string;
+  readonly stateTimestamps: Record<string, number>;
+  readonly failure: { code: string; message: string; stack: string; location: string } | null;
+  readonly tasks: readonly {
+    readonly vertex: string;
+    readonly subtask: number;
+    readonly parallelism: number;
+    readonly state: string;
+    readonly taskManager: string;
+    readonly recordsIn: number;
+    readonly recordsOut: number;
+  }[];
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}

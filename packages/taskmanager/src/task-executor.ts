@@ -165,7 +165,11 @@ export class TaskExecutor {
       });
       await task.run();
       reporter.report(task.state === 'CANCELED' ? 'CANCELED' : 'FINISHED', task);
-      this.log.info({ job: d.jobId, task: task.name, state: task.state, recordsIn: task.metrics.recordsIn }, 'Task ended');
+      const m = task.metrics;
+      this.log.info(
+        { job: d.jobId, task: task.name, state: task.state, recordsIn: m.recordsIn, recordsOut: m.recordsOut, idleMs: m.idleMs, backpressuredMs: m.backpressuredMs },
+        'Task ended',
+      );
     } catch (error) {
       const cause = error instanceof TaskFailure ? error.cause : error;
       if (deployed.canceled) {

@@ -4,6 +4,8 @@ export class TaskMetrics {
   recordsIn = 0;
   /** Records that left the chain: written by its sinks (writers to the network count their own). */
   recordsOut = 0;
-  /** Milliseconds the task spent waiting for output capacity. */
+  /** Milliseconds the task spent waiting for room downstream (Flink's backPressuredTime). */
   backpressuredMs = 0;
+  /** Milliseconds the task spent waiting for input (Flink's idleTime). */
+  idleMs = 0;
 }

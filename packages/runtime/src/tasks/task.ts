@@ -168,8 +168,10 @@ export class Task {
       if (status === 'end') return;
       if (status === 'nothing') {
         chain.flushOutputs();
+        const idleSince = Date.now();
         input.notifyWhenAvailable(signal);
         await signal.wait();
+        this.metrics.idleMs += Date.now() - idleSince;
         continue;
       }
       if (shouldYield()) await yieldToEventLoop();

@@ -50,7 +50,11 @@ export class TestCluster {
 
   /** `sage <command> ... --jobmanager <this cluster>`. */
   sage(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-    return sage([...args, '--jobmanager', this.address], options);
+    // Before `--`: what follows it belongs to the job.
+    const split = args.indexOf('--');
+    const own = split === -1 ? [...args] : args.slice(0, split);
+    const job = split === -1 ? [] : args.slice(split);
+    return sage([...own, '--jobmanager', this.address, ...job], options);
   }
 
   async status(jobId: string): Promise<JobStatusJson> {

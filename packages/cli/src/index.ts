@@ -1,1 +1,3 @@
-export {};
+export { createProgram, main } from './program.js';
+export { bundleJob, type JobArtifact } from './artifact/bundle.js';
+export { JobClient } from './cluster/job-client.js';

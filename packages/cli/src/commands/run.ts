@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { hostPort, positiveInteger } from '../cluster/option-parsers.js';
+import { CliError } from '../errors.js';
+import { runOnCluster } from '../run/cluster-run.js';
+import { runLocally } from '../run/local-run.js';
+import { planJobFile } from '../run/plan.js';
+
+interface RunFlags {
+  parallelism: number;
+  maxParallelism?: number;
+  jobName?: string;
+  local?: boolean;
+  jobmanager?: string;
+  detached?: boolean;
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('Run a job module (TypeScript or JavaScript): in this process with --local (the default), or on a cluster with --jobmanager')
+    .argument('<job>', 'the job module, e.g. job.ts, whose default export is defineJob((env, args) => { ... })')
+    .argument('[args...]', 'arguments for the job, after --')
+    .option('-p, --parallelism <n>', 'default parallelism of the job\'s operators', positiveInteger, 1)
+    .option('--max-parallelism <n>', 'number of key groups, the upper bound of keyed parallelism (default 128)', positiveInteger)
+    .option('--job-name <name>', 'the job\'s name (default: the file name)')
+    .option('--local', 'run the whole job in this process (the default without --jobmanager)')
+    .option('--jobmanager <host:port>', 'submit to the JobManager at this address', hostPort)
+    .option('--detached', 'with --jobmanager: print the JobID and return at once')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sage run job.ts                        run locally at parallelism 1\n  sage run job.ts -p 4 -- input.txt out/  run locally at parallelism 4 with two job arguments\n  sage run job.ts -p 4 --jobmanager 127.0.0.1:6123 --detached',
+    )
+    .action(async (job: string, args: string[], flags: RunFlags) => {
+      if (flags.local && flags.jobmanager) throw new CliError('UsageError', 'Give either --local or --jobmanager, not both');
+      if (flags.detached && !flags.jobmanager) throw new CliError('UsageError', '--detached needs --jobmanager: a local run lives in this process');
+      const planned = await planJobFile(job, args, flags);
+      process.exitCode = flags.jobmanager ? await runOnCluster(planned, flags.jobmanager, flags.detached === true) : await runLocally(planned);
+    });
+}

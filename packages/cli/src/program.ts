@@ -1,0 +1,53 @@
+/** The `sage` command: one subcommand per module under commands/. */
+import { Command, CommanderError } from 'commander';
+import { SageError } from '@sage/core';
+import { RpcError } from '@sage/rpc';
+import { clusterCommand } from './commands/cluster.js';
+import { cancelCommand, listCommand, statusCommand } from './commands/jobs.js';
+import { jobManagerCommand } from './commands/jobmanager.js';
+import { runCommand } from './commands/run.js';
+import { taskManagerCommand } from './commands/taskmanager.js';
+import { CliError, PLAN_ERROR_CODES } from './errors.js';
+
+export function createProgram(): Command {
+  const program = new Command('sage')
+    .description('Sage: a distributed stream processor for TypeScript.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const command of [runCommand(), listCommand(), statusCommand(), cancelCommand(), jobManagerCommand(), taskManagerCommand(), clusterCommand()]) {
+    program.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  }
+  return program;
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return report(error);
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed the message (or the help, or the version).
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof SageError && PLAN_ERROR_CODES.has(error.code)) {
+    process.stderr.write(`${error.code}: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof RpcError) {
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  // Anything else comes from the job's own code (planning ran it) or is a bug: keep the stack.
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}

@@ -1,0 +1,61 @@
+/** `sage run --jobmanager HOST:PORT`: submit the job, then follow it to its end unless detached. */
+import { JobClient, TERMINAL_JOB_STATES } from '../cluster/job-client.js';
+import type { PlannedJob } from './plan.js';
+import { ProgressLine, type ProgressSample } from './progress.js';
+import { printFailure, printSummary } from './summary.js';
+
+export async function runOnCluster(job: PlannedJob, address: string, detached: boolean): Promise<number> {
+  const client = new JobClient(address);
+  try {
+    const jobId = await client.submit({
+      jobGraph: job.jobGraph,
+      artifact: job.artifact.content,
+      artifactHash: job.artifact.hash,
+      args: job.args,
+      defaultParallelism: job.parallelism,
+      maxParallelism: job.maxParallelism,
+    });
+    process.stdout.write(`Job ${job.jobGraph.name} submitted: ${jobId}\n`);
+    if (detached) return 0;
+
+    const sources = new Set(job.jobGraph.vertices.filter((v) => job.jobGraph.node(v.operators[0]!.nodeId).kind === 'source').map((v) => v.name));
+    let sample: ProgressSample = { state: 'CREATED', recordsIn: 0, recordsOut: 0 };
+    const progress = new ProgressLine(() => sample);
+    let interrupted = false;
+    const interrupt = () => {
+      interrupted = true;
+    };
+    process.once('SIGINT', interrupt);
+    progress.start();
+    let details = await client.get(jobId);
+    while (!TERMINAL_JOB_STATES.has(String(details.summary!.state)) && !interrupted) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      details = await client.get(jobId);
+      sample = {
+        state: String(details.summary!.state),
+        recordsIn: details.tasks.filter((t) => sources.has(t.vertexName)).reduce((n, t) => n + Number(t.recordsIn), 0),
+        recordsOut: details.tasks.reduce((n, t) => n + Number(t.recordsOut), 0),
+      };
+    }
+    progress.stop();
+    process.off('SIGINT', interrupt);
+    if (interrupted) {
+      process.stderr.write(`Stopped following job ${jobId}; it keeps running. Cancel it with: sage cancel ${jobId} --jobmanager ${address}\n`);
+      return 130;
+    }
+    const summary = details.summary!;
+    const byVertex = new Map<string, { name: string; parallelism: number; recordsIn: number; recordsOut: number }>();
+    for (const task of details.tasks) {
+      const line = byVertex.get(task.vertexName) ?? { name: task.vertexName, parallelism: task.parallelism, recordsIn: 0, recordsOut: 0 };
+      line.recordsIn += Number(task.recordsIn);
+      line.recordsOut += Number(task.recordsOut);
+      byVertex.set(task.vertexName, line);
+    }
+    printSummary(summary.jobName, String(summary.state), Number(summary.endedAt) - Number(summary.submittedAt), [...byVertex.values()]);
+    if (summary.state === 'FINISHED') return 0;
+    if (details.failure) printFailure(details.failure.location, details.failure.stack || `${details.failure.code}: ${details.failure.message}`);
+    return 1;
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,31 @@
+/** `sage run --local`: the whole job in this process, in a LocalCluster. */
+import { LocalCluster } from '@sage/runtime';
+import type { PlannedJob } from './plan.js';
+import { ProgressLine } from './progress.js';
+import { printFailure, printSummary } from './summary.js';
+
+/** Runs the job to its end; resolves with the process exit code. */
+export async function runLocally(job: PlannedJob): Promise<number> {
+  const execution = new LocalCluster().execute(job.jobGraph);
+  const sources = new Set(job.jobGraph.vertices.filter((v) => job.jobGraph.node(v.operators[0]!.nodeId).kind === 'source').map((v) => v.id));
+  const progress = new ProgressLine(() => {
+    const vertices = execution.progress();
+    return {
+      state: execution.jobState,
+      recordsIn: vertices.filter((v) => sources.has(v.id)).reduce((n, v) => n + v.recordsIn, 0),
+      recordsOut: vertices.reduce((n, v) => n + v.recordsOut, 0),
+    };
+  });
+  const interrupt = () => execution.cancel();
+  process.once('SIGINT', interrupt);
+  progress.start();
+  const result = await execution.result;
+  progress.stop();
+  process.off('SIGINT', interrupt);
+  printSummary(result.jobName, result.state, result.durationMs, result.vertices);
+  if (result.state === 'FINISHED') return 0;
+  if (result.state === 'CANCELED') return 130;
+  const cause = result.failure?.cause;
+  printFailure(result.failure?.taskName ?? 'the job', cause instanceof Error ? (cause.stack ?? String(cause)) : String(cause));
+  return 1;
+}

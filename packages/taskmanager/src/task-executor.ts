@@ -50,6 +50,8 @@ export class TaskExecutor {
   private readonly plans: JobPlans;
   private readonly tasks = new Map<string, DeployedTask>();
   private readonly exchangeClients = new Map<string, ExchangeClient>();
+  /** Per job attempt: resolves true when the JobManager says every task reached its end, false on release. */
+  private readonly jobEnds = new Map<string, { reached: Promise<boolean>; resolve: (commit: boolean) => void }>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastJobManagerContact = Date.now();
   private stopped = false;
@@ -123,7 +125,10 @@ export class TaskExecutor {
         callback(null, {});
       },
       TriggerCheckpoint: (_rpc, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Checkpoints are not enabled on this TaskManager' }),
-      NotifyCheckpointComplete: (_rpc, callback) => callback(null, {}),
+      NotifyCheckpointComplete: (rpc, callback) => {
+        if (rpc.request.endOfInput) this.jobEnd(rpc.request.jobId, rpc.request.attempt).resolve(true);
+        callback(null, {});
+      },
       NotifyCheckpointAborted: (_rpc, callback) => callback(null, {}),
     };
   }
@@ -158,10 +163,11 @@ export class TaskExecutor {
         inputGate: this.inputGate(jobGraph, deployed),
         writers: this.writers(jobGraph, deployed),
         bufferTimeoutMs: this.config.bufferTimeoutMs,
+        awaitJobEnd: () => this.jobEnd(d.jobId, d.attempt).reached,
       });
       deployed.task = task;
       task.onStateChange((t) => {
-        if (t.state === 'RUNNING') reporter.report('RUNNING', t);
+        if (t.state === 'RUNNING' || t.state === 'FINISHING') reporter.report(t.state, t);
       });
       await task.run();
       reporter.report(task.state === 'CANCELED' ? 'CANCELED' : 'FINISHED', task);
@@ -255,6 +261,20 @@ export class TaskExecutor {
     }
     this.registry.release(jobAttemptPrefix(jobId, attempt), reason);
     this.plans.release(jobId, attempt);
+    this.jobEnd(jobId, attempt).resolve(false);
+    this.jobEnds.delete(`${jobId}/${attempt}`);
+  }
+
+  private jobEnd(jobId: string, attempt: number): { reached: Promise<boolean>; resolve: (commit: boolean) => void } {
+    const key = `${jobId}/${attempt}`;
+    let end = this.jobEnds.get(key);
+    if (end === undefined) {
+      let resolve!: (commit: boolean) => void;
+      const reached = new Promise<boolean>((r) => (resolve = r));
+      end = { reached, resolve };
+      this.jobEnds.set(key, end);
+    }
+    return end;
   }
 
   private exchangeClient(address: string): ExchangeClient {

@@ -37,6 +37,7 @@ export class JobMaster {
   private slots: RegisteredTaskManager[] = [];
   private stopWaitingForSlots: (() => void) | undefined;
   private cancelTimer: NodeJS.Timeout | undefined;
+  private endOfInputNotified = false;
   private readonly log: Logger;
   private resolveDone!: () => void;
   /** Resolves when the job reaches a terminal state. */
@@ -127,7 +128,24 @@ export class JobMaster {
       this.fail(update.failure ?? { code: 'TaskFailure', message: 'A task failed without a cause', stack: '', location: vertex.vertexName });
       return;
     }
+    this.checkEndOfInput();
     this.checkAllTerminal();
+  }
+
+  /**
+   * Once every task has reached the end of its input, the tasks waiting in FINISHING commit their
+   * results: the job-wide commit of a bounded job, sent like a checkpoint's completion.
+   */
+  private checkEndOfInput(): void {
+    if (this.endOfInputNotified || this.state !== 'RUNNING') return;
+    if (!this.vertices.every((v) => v.state === 'FINISHING' || v.state === 'FINISHED')) return;
+    this.endOfInputNotified = true;
+    const taskManagers = new Set(this.vertices.filter((v) => v.state === 'FINISHING').map((v) => v.taskManager!));
+    for (const tm of taskManagers) {
+      call(tm.client, 'NotifyCheckpointComplete', { jobId: this.jobId, attempt: this.attempt, checkpointId: 0, endOfInput: true }).catch((error: Error) =>
+        this.fail({ code: 'CommitFailed', message: `Could not tell TaskManager ${tm.id} to commit: ${error.message}`, stack: error.stack ?? '', location: `TaskManager ${tm.id} (${tm.address})` }),
+      );
+    }
   }
 
   onMetrics(report: TaskMetricsReport): void {

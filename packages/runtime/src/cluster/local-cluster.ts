@@ -50,6 +50,7 @@ export class LocalCluster {
     for (const edge of jobGraph.edges) channels.set(edge.id, this.channelsFor(jobGraph, edge));
 
     const tasks: Task[] = [];
+    const jobEnd = new JobEndBarrier(tasks);
     for (const vertex of jobGraph.vertices) {
       const inputs = jobGraph.inputsOf(vertex.id);
       const outputs = jobGraph.outputsOf(vertex.id);
@@ -80,11 +81,12 @@ export class LocalCluster {
             attemptNumber: 0,
             inputGate: inputs.length > 0 ? new InputGate(gateChannels) : null,
             writers,
+            awaitJobEnd: () => jobEnd.reached,
           }),
         );
       }
     }
-    return new JobExecution(jobGraph, tasks);
+    return new JobExecution(jobGraph, tasks, jobEnd);
   }
 
   /** channels[upstream subtask][downstream subtask]; forward edges only have the diagonal. */
@@ -109,7 +111,9 @@ export class JobExecution {
   constructor(
     readonly jobGraph: JobGraph,
     readonly tasks: readonly Task[],
+    private readonly jobEnd: JobEndBarrier,
   ) {
+    for (const task of tasks) task.onStateChange(() => jobEnd.check());
     this.result = this.run();
   }
 
@@ -119,6 +123,7 @@ export class JobExecution {
 
   cancel(): void {
     if (this.state === 'RUNNING') this.state = 'CANCELED';
+    this.jobEnd.abandon();
     for (const task of this.tasks) task.cancel();
   }
 
@@ -144,6 +149,7 @@ export class JobExecution {
           if (failure === undefined) {
             failure = error;
             this.state = 'FAILED';
+            this.jobEnd.abandon();
             for (const other of this.tasks) other.cancel();
           }
         }),
@@ -157,5 +163,23 @@ export class JobExecution {
       failure,
       vertices: this.progress(),
     };
+  }
+}
+
+/** Resolves true when every task of the job has reached the end of its input, false if it never will. */
+class JobEndBarrier {
+  readonly reached: Promise<boolean>;
+  private resolve!: (value: boolean) => void;
+
+  constructor(private readonly tasks: readonly Task[]) {
+    this.reached = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  check(): void {
+    if (this.tasks.every((t) => t.state === 'FINISHING' || t.state === 'FINISHED')) this.resolve(true);
+  }
+
+  abandon(): void {
+    this.resolve(false);
   }
 }

@@ -81,6 +81,15 @@ export class OperatorChain {
     for (const operator of this.operators) await operator.finish();
   }
 
+  /** True when a sink of this chain waits for the job-wide commit at the end of input. */
+  get needsFinalCommit(): boolean {
+    return this.sinks.some((sink) => sink.hasFinalCommit);
+  }
+
+  async commitFinal(): Promise<void> {
+    for (const sink of this.sinks) await sink.commitFinal();
+  }
+
   /** Closes every operator even when one fails; the first error is rethrown. */
   async close(): Promise<void> {
     let failure: unknown;

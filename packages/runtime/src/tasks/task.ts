@@ -15,7 +15,8 @@ import { Mailbox } from './mailbox.js';
 import { Signal } from './signal.js';
 import { NetworkInput, SourceInput, type TaskInput } from './task-input.js';
 
-export type TaskState = 'CREATED' | 'DEPLOYING' | 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
+/** FINISHING: input done and results prepared, waiting for the job-wide commit. */
+export type TaskState = 'CREATED' | 'DEPLOYING' | 'RUNNING' | 'FINISHING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 
 export interface TaskSpec {
   readonly jobGraph: JobGraph;
@@ -31,6 +32,11 @@ export interface TaskSpec {
    * the task goes idle; the timeout bounds latency for a task that stays busy. 0 turns it off.
    */
   readonly bufferTimeoutMs?: number;
+  /**
+   * Called by a task whose sinks prepared results at the end of input: resolves true once every task
+   * of the job has reached its end (commit), false if the job will not finish (discard).
+   */
+  readonly awaitJobEnd?: () => Promise<boolean>;
 }
 
 /** Raised inside a task that was cancelled; never reported as a failure. */
@@ -61,11 +67,14 @@ export class Task {
   /** Actions to run in the task's loop, between inputs. */
   readonly mailbox = new Mailbox(this.signal);
   private canceled = false;
+  private readonly canceledPromise: Promise<false>;
+  private resolveCanceled!: (value: false) => void;
   private readonly listeners: ((task: Task) => void)[] = [];
 
   constructor(private readonly spec: TaskSpec) {
     const vertex = spec.jobGraph.vertex(spec.vertexId);
     this.name = `${vertex.name} (${spec.subtaskIndex + 1}/${vertex.parallelism})`;
+    this.canceledPromise = new Promise((resolve) => (this.resolveCanceled = resolve));
   }
 
   get vertexId(): number {
@@ -103,6 +112,13 @@ export class Task {
       await this.loop(chain, input);
       await chain.finish();
       for (const writer of chain.outputWriters) writer.broadcastEvent(EndOfPartition.INSTANCE);
+      if (chain.needsFinalCommit) {
+        this.transition('FINISHING');
+        const commit = this.spec.awaitJobEnd ? await Promise.race([this.spec.awaitJobEnd(), this.canceledPromise]) : true;
+        this.checkCanceled();
+        if (!commit) throw new TaskCanceled(this.name);
+        await chain.commitFinal();
+      }
       await reader?.close();
       await chain.close();
       this.transition('FINISHED');
@@ -124,6 +140,7 @@ export class Task {
   /** Stops the task at its next step; run() then resolves with the task CANCELED. */
   cancel(): void {
     this.canceled = true;
+    this.resolveCanceled(false);
     this.signal.notify();
   }
 

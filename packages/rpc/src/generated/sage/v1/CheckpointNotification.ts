@@ -6,10 +6,12 @@ export interface CheckpointNotification {
   'jobId'?: (string);
   'attempt'?: (number);
   'checkpointId'?: (number | string | Long);
+  'endOfInput'?: (boolean);
 }
 
 export interface CheckpointNotification__Output {
   'jobId': (string);
   'attempt': (number);
   'checkpointId': (number);
+  'endOfInput': (boolean);
 }

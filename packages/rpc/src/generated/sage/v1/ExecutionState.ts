@@ -10,6 +10,7 @@ export const ExecutionState = {
   CANCELING: 'CANCELING',
   CANCELED: 'CANCELED',
   FAILED: 'FAILED',
+  FINISHING: 'FINISHING',
 } as const;
 
 export type ExecutionState =
@@ -31,5 +32,7 @@ export type ExecutionState =
   | 7
   | 'FAILED'
   | 8
+  | 'FINISHING'
+  | 9
 
 export type ExecutionState__Output = typeof ExecutionState[keyof typeof ExecutionState]

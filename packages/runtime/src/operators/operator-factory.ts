@@ -1,24 +1,29 @@
 import type { Sink, StreamNode } from '@sage/core';
 import { FilterOperator, FlatMapOperator, MapOperator } from './basic-operators.js';
+import { copyUserFunction } from './function-copy.js';
 import { ProcessOperator } from './process-operator.js';
 import { ReduceOperator } from './reduce-operator.js';
 import { SinkOperator } from './sink-operator.js';
 import type { OperatorContext, StreamOperator } from './stream-operator.js';
 
-/** The operator that runs a stream node. Sources are not operators: their task drives a SourceReader. */
+/**
+ * The operator that runs a stream node, with its own copy of the user function. Sources are not
+ * operators (their task drives a SourceReader); sources and sinks are shared objects that create a
+ * reader or writer per subtask.
+ */
 export function createOperator(node: StreamNode, context: OperatorContext): StreamOperator {
   switch (node.kind) {
     case 'map':
-      return new MapOperator(context, node.fn);
+      return new MapOperator(context, copyUserFunction(node.fn));
     case 'flatMap':
-      return new FlatMapOperator(context, node.fn);
+      return new FlatMapOperator(context, copyUserFunction(node.fn));
     case 'filter':
-      return new FilterOperator(context, node.fn);
+      return new FilterOperator(context, copyUserFunction(node.fn));
     case 'process':
     case 'keyedProcess':
-      return new ProcessOperator(context, node.fn);
+      return new ProcessOperator(context, copyUserFunction(node.fn));
     case 'reduce':
-      return new ReduceOperator(context, node.fn);
+      return new ReduceOperator(context, copyUserFunction(node.fn));
     case 'sink':
       return new SinkOperator(context, node.fn as Sink<unknown, unknown>);
     case 'source':

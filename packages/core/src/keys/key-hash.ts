@@ -32,7 +32,7 @@ function hashString(s: string): number {
 }
 
 function hashNumber(n: number): number {
-  if ((n | 0) === n) return n;
+  if ((n | 0) === n) return n | 0;
   float64[0] = n === 0 ? 0 : n; // -0 and 0 are the same key
   return (float64Words[0]! ^ float64Words[1]!) | 0;
 }

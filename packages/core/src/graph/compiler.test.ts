@@ -1,0 +1,128 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { DiscardingSink } from '../connectors/discarding-sink.js';
+import { StreamExecutionEnvironment } from '../api/environment.js';
+import { SingleOutputStream, type DataStream } from '../api/data-stream.js';
+import { KeyedProcessFunction } from '../functions/functions.js';
+import { InvalidJobGraph } from '../errors.js';
+
+function env(parallelism = 2): StreamExecutionEnvironment {
+  return new StreamExecutionEnvironment({ jobName: 'test', parallelism });
+}
+
+describe('chaining in the JobGraph', () => {
+  it('fuses forward edges of equal parallelism into one vertex', () => {
+    const e = env();
+    e.fromSequence(1, 10).map((x: number) => x + 1).filter((x) => x > 2).sink(new DiscardingSink());
+    const graph = e.compile();
+    expect(graph.vertices.map((v) => v.name)).toEqual(['Source: Sequence -> Map -> Filter -> Sink: Discard']);
+    expect(graph.edges).toEqual([]);
+  });
+
+  it('breaks the chain at keyBy with a hash edge, at rebalance, broadcast and different parallelism', () => {
+    const e = env();
+    const source = e.fromSequence(1, 10);
+    source.keyBy((x) => x % 3).reduce((a, b) => a + b).sink(new DiscardingSink());
+    source.rebalance().map((x) => x).sink(new DiscardingSink());
+    source.broadcast().map((x) => x).sink(new DiscardingSink());
+    source.map((x) => x).setParallelism(3).sink(new DiscardingSink());
+    const graph = e.compile();
+    // The parallelism-3 map also breaks from its sink (parallelism 2) with a rebalance.
+    expect(graph.edges.map((edge) => edge.partitioner).sort()).toEqual(['broadcast', 'hash', 'rebalance', 'rebalance', 'rebalance']);
+    expect(graph.vertices.map((v) => v.name)).toEqual([
+      'Source: Sequence',
+      'Reduce -> Sink: Discard',
+      'Map -> Sink: Discard',
+      'Map -> Sink: Discard',
+      'Map',
+      'Sink: Discard',
+    ]);
+  });
+
+  it('honours disableChaining and startNewChain', () => {
+    const e = env();
+    e.fromSequence(1, 10).map((x: number) => x).disableChaining().map((x) => x).startNewChain().filter(() => true).sink(new DiscardingSink());
+    expect(e.compile().vertices.map((v) => v.name)).toEqual(['Source: Sequence', 'Map', 'Map -> Filter -> Sink: Discard']);
+  });
+
+  it('gives the same fingerprint for the same job and a different one when a function changes', () => {
+    const build = (offset: number) => {
+      const e = env();
+      e.fromSequence(1, 10).map(offset === 1 ? (x: number) => x + 1 : (x: number) => x + 2).sink(new DiscardingSink());
+      return e.compile().fingerprint;
+    };
+    expect(build(1)).toBe(build(1));
+    expect(build(1)).not.toBe(build(2));
+  });
+
+  it('derives stable uids from the position in the graph and keeps given ones', () => {
+    const build = (extraBranch: boolean) => {
+      const e = env();
+      const source = e.fromSequence(1, 10);
+      if (extraBranch) source.filter(() => true).sink(new DiscardingSink());
+      source.map((x: number) => x).sink(new DiscardingSink()).uid('out');
+      return e.compile().vertices.flatMap((v) => v.operators.map((o) => `${o.kind}:${o.uid}`));
+    };
+    const plain = build(false);
+    expect(plain).toContain('sink:out');
+    expect(build(true)).toEqual(expect.arrayContaining(plain));
+  });
+});
+
+describe('plan-time errors name the operator', () => {
+  it('refuses a keyed operation on a stream that is not keyed', () => {
+    class CountPerKey extends KeyedProcessFunction<string, string, number> {
+      processElement(): void {}
+    }
+    const e = env();
+    e.fromElements('a', 'b').process(new CountPerKey()).name('Count per key').sink(new DiscardingSink());
+    expect(() => e.compile()).toThrow(InvalidJobGraph);
+    expect(() => e.compile()).toThrow(/'Count per key'.*not keyed: call keyBy/);
+  });
+
+  it('refuses a cycle', () => {
+    const e = env();
+    const a = e.fromSequence(1, 10).map((x: number) => x).name('Loop A');
+    const b = a.map((x) => x).name('Loop B');
+    b.sink(new DiscardingSink());
+    const graph = e.getStreamGraph();
+    const idOf = (name: string) => graph.nodes.find((n) => n.name === name)!.id;
+    graph.addEdge(idOf('Loop B'), idOf('Loop A'));
+    expect(() => e.compile()).toThrow(/cycle through 'Loop A', 'Loop B'/);
+  });
+
+  it('refuses a job without a sink and a stream that ends nowhere', () => {
+    const none = env();
+    none.fromSequence(1, 10).map((x: number) => x).name('Dangling');
+    expect(() => none.compile()).toThrow(/'Dangling'.*goes nowhere/);
+    const branch = env();
+    const source = branch.fromSequence(1, 10);
+    source.sink(new DiscardingSink());
+    source.filter(() => true).name('Forgotten filter');
+    expect(() => branch.compile()).toThrow(/'Forgotten filter'/);
+  });
+
+  it('refuses parallelism above maxParallelism', () => {
+    const e = env().setMaxParallelism(4);
+    e.fromSequence(1, 10).map((x: number) => x).name('Wide map').setParallelism(8).sink(new DiscardingSink());
+    expect(() => e.compile()).toThrow(/'Wide map'.*parallelism 8, above the job's maxParallelism of 4/);
+  });
+
+  it('refuses duplicate uids and a parallel non-parallel source', () => {
+    const dup = env();
+    dup.fromSequence(1, 10).map((x: number) => x).uid('same').sink(new DiscardingSink()).uid('same');
+    expect(() => dup.compile()).toThrow(/share the uid 'same'/);
+    const nonParallel = env();
+    nonParallel.fromElements(1, 2).setParallelism(2).sink(new DiscardingSink());
+    expect(() => nonParallel.compile()).toThrow(/non-parallel source/);
+  });
+});
+
+describe('types', () => {
+  it('flow through the chain', () => {
+    const stream = env().fromSequence(1, 3).map((x: number) => String(x));
+    expectTypeOf(stream).toEqualTypeOf<SingleOutputStream<string>>();
+    expectTypeOf(stream).toMatchTypeOf<DataStream<string>>();
+    const keyed = stream.keyBy((s) => s.length);
+    expectTypeOf(keyed.reduce((a, b) => a + b)).toEqualTypeOf<SingleOutputStream<string>>();
+  });
+});

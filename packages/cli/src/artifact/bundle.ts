@@ -5,7 +5,7 @@
  * same bytes are planned locally and shipped to TaskManagers.
  */
 import { existsSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { ARTIFACT_EXTERNALS, artifactHash } from '@sage/runtime';
@@ -46,6 +46,9 @@ export async function bundleJob(path: string): Promise<JobArtifact> {
       target: 'node20',
       sourcemap: 'inline',
       sourcesContent: false,
+      // Stack traces then name the job's own files where they are, not where the artifact is cached.
+      sourceRoot: `${dirname(file)}/`,
+      absWorkingDir: dirname(file),
       write: false,
       logLevel: 'silent',
       plugins: [sagePackages],

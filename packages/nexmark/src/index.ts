@@ -1,1 +1,1 @@
-export {};
+export { measure, type Benchmark, type Measurement, type Result } from './bench/benchmark.js';

@@ -97,6 +97,36 @@ describe('a cluster of one JobManager and two TaskManagers', () => {
     expect(`${status.failure!.message} ${status.failure!.location}`).toMatch(/tm-2/);
   });
 
+  it("reports a user exception with the user's stack trace", async () => {
+    cluster = await TestCluster.start({ taskManagers: 2, slots: 1 });
+    const run = await cluster.sage(['run', join(jobs, 'failing.ts'), '-p', '2']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/TypeError: record 5000 failed validation/);
+    expect(run.stderr).toMatch(/validate .*tests\/jobs\/failing\.ts:5/);
+    expect(run.stderr).toMatch(/on tm-[12]/);
+  });
+
+  it('refuses a job whose TaskManagers re-plan it to a different fingerprint', async () => {
+    cluster = await TestCluster.start({ taskManagers: 1, slots: 1 });
+    const run = await cluster.sage(['run', join(jobs, 'random-plan.ts')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/InvalidJobGraph|fingerprint/);
+    expect(run.stderr).toMatch(/planned to fingerprint [0-9a-f]+, but [0-9a-f]+ was submitted/);
+  });
+
+  it('stops a TaskManager and a JobManager cleanly on SIGTERM, cancelling their tasks', async () => {
+    cluster = await TestCluster.start({ taskManagers: 2, slots: 1 });
+    const submitted = await cluster.sage(['run', join(jobs, 'endless.ts'), '-p', '2', '--detached']);
+    const jobId = /[0-9a-f]{32}/.exec(submitted.stdout)![0];
+    await waitFor(async () => (await cluster!.status(jobId)).tasks.every((t) => t.state === 'RUNNING'), 30_000, () => 'all tasks RUNNING');
+    expect(await cluster.taskManagers[0]!.stop(5_000)).toBe(0);
+    const status = await cluster.waitForJobState(jobId, ['FAILED'], 10_000);
+    expect(status.failure!.message).toMatch(/tm-1/);
+    expect(await cluster.taskManagers[1]!.stop(5_000)).toBe(0);
+    expect(cluster.taskManagers[1]!.stderr).toMatch(/TaskManager stopped/);
+    expect(await cluster.jobManager.stop(5_000)).toBe(0);
+  });
+
   it('keeps TaskManager memory bounded behind a slow sink, losing and reordering nothing', async () => {
     const records = 300_000;
     const out = mkdtempSync(join(tmpdir(), 'sage-bp-'));

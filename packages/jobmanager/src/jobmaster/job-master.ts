@@ -123,6 +123,16 @@ export class JobMaster {
     vertex.recordsIn = Number(update.recordsIn);
     vertex.recordsOut = Number(update.recordsOut);
     this.setTaskState(vertex, update.state);
+    if (update.state === 'CANCELED' && this.state === 'RUNNING') {
+      // Nobody asked for it: the TaskManager is shutting down or lost this JobManager.
+      this.fail({
+        code: 'TaskCanceled',
+        message: `${vertex.vertexName} (${vertex.subtaskIndex + 1}/${vertex.parallelism}) was cancelled by TaskManager ${update.taskManagerId}, which is shutting down or lost contact with the JobManager`,
+        stack: '',
+        location: `TaskManager ${update.taskManagerId}`,
+      });
+      return;
+    }
     if (update.state === 'FAILED') {
       vertex.failure = update.failure ?? undefined;
       this.fail(update.failure ?? { code: 'TaskFailure', message: 'A task failed without a cause', stack: '', location: vertex.vertexName });

@@ -18,7 +18,8 @@ export async function runOnCluster(job: PlannedJob, address: string, detached: b
     process.stdout.write(`Job ${job.jobGraph.name} submitted: ${jobId}\n`);
     if (detached) return 0;
 
-    const sources = new Set(job.jobGraph.vertices.filter((v) => job.jobGraph.node(v.operators[0]!.nodeId).kind === 'source').map((v) => v.name));
+    const sources = new Set(job.jobGraph.vertices.filter((v) => v.operators[0]!.kind === 'source').map((v) => v.name));
+    const sinks = new Set(job.jobGraph.vertices.filter((v) => v.operators.some((o) => o.kind === 'sink')).map((v) => v.name));
     let sample: ProgressSample = { state: 'CREATED', recordsIn: 0, recordsOut: 0 };
     const progress = new ProgressLine(() => sample);
     let interrupted = false;
@@ -34,7 +35,7 @@ export async function runOnCluster(job: PlannedJob, address: string, detached: b
       sample = {
         state: String(details.summary!.state),
         recordsIn: details.tasks.filter((t) => sources.has(t.vertexName)).reduce((n, t) => n + Number(t.recordsIn), 0),
-        recordsOut: details.tasks.reduce((n, t) => n + Number(t.recordsOut), 0),
+        recordsOut: details.tasks.filter((t) => sinks.has(t.vertexName)).reduce((n, t) => n + Number(t.recordsOut), 0),
       };
     }
     progress.stop();

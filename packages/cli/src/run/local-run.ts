@@ -7,13 +7,14 @@ import { printFailure, printSummary } from './summary.js';
 /** Runs the job to its end; resolves with the process exit code. */
 export async function runLocally(job: PlannedJob): Promise<number> {
   const execution = new LocalCluster().execute(job.jobGraph);
-  const sources = new Set(job.jobGraph.vertices.filter((v) => job.jobGraph.node(v.operators[0]!.nodeId).kind === 'source').map((v) => v.id));
+  const sources = new Set(job.jobGraph.vertices.filter((v) => v.operators[0]!.kind === 'source').map((v) => v.id));
+  const sinks = new Set(job.jobGraph.vertices.filter((v) => v.operators.some((o) => o.kind === 'sink')).map((v) => v.id));
   const progress = new ProgressLine(() => {
     const vertices = execution.progress();
     return {
       state: execution.jobState,
       recordsIn: vertices.filter((v) => sources.has(v.id)).reduce((n, v) => n + v.recordsIn, 0),
-      recordsOut: vertices.reduce((n, v) => n + v.recordsOut, 0),
+      recordsOut: vertices.filter((v) => sinks.has(v.id)).reduce((n, v) => n + v.recordsOut, 0),
     };
   });
   const interrupt = () => execution.cancel();

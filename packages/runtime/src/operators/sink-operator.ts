@@ -33,7 +33,7 @@ export class SinkOperator extends StreamOperator {
   }
 
   processElement(value: unknown, timestamp: number): void {
-    this.context.metrics.recordsOut++;
+    this.context.metrics.recordsWritten++;
     this.writer.write(value, timestamp === NO_TIMESTAMP ? undefined : timestamp);
   }
 

@@ -97,6 +97,7 @@ export class Task {
     try {
       this.transition('DEPLOYING');
       chain = new OperatorChain({ ...this.spec, vertex: this.spec.jobGraph.vertex(this.spec.vertexId), metrics: this.metrics });
+      this.metrics.attachWriters(chain.outputWriters);
       await chain.open();
       const input = await this.createInput(chain);
       if (input instanceof SourceInput) reader = input.reader;

@@ -54,6 +54,10 @@ export class LocalChannel implements ResultSubpartition, InputChannel {
     if (this.head === this.queue.length) {
       this.queue.length = 0;
       this.head = 0;
+    } else if (this.head >= 1024) {
+      // Under steady load the queue never runs empty: drop the consumed front now and then.
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
     }
     if (element instanceof RecordBatch) {
       this.queuedBatches--;

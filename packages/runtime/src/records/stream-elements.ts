@@ -9,7 +9,10 @@ export const NO_TIMESTAMP = Number.NEGATIVE_INFINITY;
 export class RecordBatch {
   constructor(
     readonly values: unknown[],
-    /** Parallel to `values`; NO_TIMESTAMP where a record has none. */
+    /**
+     * Parallel to `values` (it may be longer: read it by index below `values.length`, never write
+     * it); NO_TIMESTAMP where a record has none.
+     */
     readonly timestamps: number[],
   ) {}
 

@@ -57,5 +57,16 @@ export function encodeBatch(batch: RecordBatch): Buffer {
 
 export function decodeBatch(bytes: Uint8Array): RecordBatch {
   const [values, timestamps] = unpackr.unpack(bytes) as [unknown[], number[] | undefined];
-  return new RecordBatch(values, timestamps ?? new Array<number>(values.length).fill(NO_TIMESTAMP));
+  return new RecordBatch(values, timestamps ?? untimed(values.length));
+}
+
+/**
+ * Batches without timestamps share one array of NO_TIMESTAMP: consumers only read a batch's
+ * timestamps by index, never write them, so the array need not be allocated per batch.
+ */
+let noTimestamps: number[] = [];
+
+function untimed(length: number): number[] {
+  if (noTimestamps.length < length) noTimestamps = new Array<number>(Math.max(length, 4096)).fill(NO_TIMESTAMP);
+  return noTimestamps;
 }

@@ -75,6 +75,9 @@ export class RemoteInputChannel implements InputChannel {
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
+    } else if (this.head >= 1024) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
     }
     if (element instanceof RecordBatch) {
       // Credit goes back in small groups: one message per batch would double the message count.

@@ -85,7 +85,7 @@ export class RemoteSubpartition implements ResultSubpartition {
         this.credit--;
         this.queuedBatches--;
       }
-      this.head++;
+      this.queue[this.head++] = undefined as unknown as StreamElement;
       call.write(encodeElement(element));
       if (element instanceof EndOfPartition) {
         this.finished = true;
@@ -95,6 +95,10 @@ export class RemoteSubpartition implements ResultSubpartition {
     }
     if (this.head === this.queue.length) {
       this.queue = [];
+      this.head = 0;
+    } else if (this.head >= 1024) {
+      // Under steady load the queue never runs empty: drop the consumed front now and then.
+      this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
     this.wakeProducer();

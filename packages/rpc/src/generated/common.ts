@@ -1,8 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
-import type { Empty as _sage_v1_Empty, Empty__Output as _sage_v1_Empty__Output } from './sage/v1/Empty';
-import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from './sage/v1/FailureCause';
+import type { Empty as _sage_v1_Empty, Empty__Output as _sage_v1_Empty__Output } from './sage/v1/Empty.js';
+import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from './sage/v1/FailureCause.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;

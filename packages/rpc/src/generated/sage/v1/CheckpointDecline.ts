@@ -1,6 +1,6 @@
 // Original file: ../../proto/sage/v1/jobmanager.proto
 
-import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from '../../sage/v1/FailureCause';
+import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from '../../sage/v1/FailureCause.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface CheckpointDecline {

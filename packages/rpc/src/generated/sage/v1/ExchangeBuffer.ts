@@ -1,8 +1,8 @@
 // Original file: ../../proto/sage/v1/exchange.proto
 
-import type { BarrierEvent as _sage_v1_BarrierEvent, BarrierEvent__Output as _sage_v1_BarrierEvent__Output } from '../../sage/v1/BarrierEvent';
-import type { WatermarkEvent as _sage_v1_WatermarkEvent, WatermarkEvent__Output as _sage_v1_WatermarkEvent__Output } from '../../sage/v1/WatermarkEvent';
-import type { EndOfPartitionEvent as _sage_v1_EndOfPartitionEvent, EndOfPartitionEvent__Output as _sage_v1_EndOfPartitionEvent__Output } from '../../sage/v1/EndOfPartitionEvent';
+import type { BarrierEvent as _sage_v1_BarrierEvent, BarrierEvent__Output as _sage_v1_BarrierEvent__Output } from '../../sage/v1/BarrierEvent.js';
+import type { WatermarkEvent as _sage_v1_WatermarkEvent, WatermarkEvent__Output as _sage_v1_WatermarkEvent__Output } from '../../sage/v1/WatermarkEvent.js';
+import type { EndOfPartitionEvent as _sage_v1_EndOfPartitionEvent, EndOfPartitionEvent__Output as _sage_v1_EndOfPartitionEvent__Output } from '../../sage/v1/EndOfPartitionEvent.js';
 
 export interface ExchangeBuffer {
   'records'?: (Buffer | Uint8Array | string);

@@ -1,6 +1,6 @@
 // Original file: ../../proto/sage/v1/exchange.proto
 
-import type { SubpartitionRequest as _sage_v1_SubpartitionRequest, SubpartitionRequest__Output as _sage_v1_SubpartitionRequest__Output } from '../../sage/v1/SubpartitionRequest';
+import type { SubpartitionRequest as _sage_v1_SubpartitionRequest, SubpartitionRequest__Output as _sage_v1_SubpartitionRequest__Output } from '../../sage/v1/SubpartitionRequest.js';
 
 export interface ExchangeRequest {
   'subscribe'?: (_sage_v1_SubpartitionRequest | null);

@@ -1,8 +1,8 @@
 // Original file: ../../proto/sage/v1/jobmanager.proto
 
-import type { JobSummary as _sage_v1_JobSummary, JobSummary__Output as _sage_v1_JobSummary__Output } from '../../sage/v1/JobSummary';
-import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from '../../sage/v1/FailureCause';
-import type { TaskDetails as _sage_v1_TaskDetails, TaskDetails__Output as _sage_v1_TaskDetails__Output } from '../../sage/v1/TaskDetails';
+import type { JobSummary as _sage_v1_JobSummary, JobSummary__Output as _sage_v1_JobSummary__Output } from '../../sage/v1/JobSummary.js';
+import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from '../../sage/v1/FailureCause.js';
+import type { TaskDetails as _sage_v1_TaskDetails, TaskDetails__Output as _sage_v1_TaskDetails__Output } from '../../sage/v1/TaskDetails.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface JobDetails {

@@ -2,24 +2,24 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { Artifact as _sage_v1_Artifact, Artifact__Output as _sage_v1_Artifact__Output } from '../../sage/v1/Artifact';
-import type { CancelJobRequest as _sage_v1_CancelJobRequest, CancelJobRequest__Output as _sage_v1_CancelJobRequest__Output } from '../../sage/v1/CancelJobRequest';
-import type { CancelJobResponse as _sage_v1_CancelJobResponse, CancelJobResponse__Output as _sage_v1_CancelJobResponse__Output } from '../../sage/v1/CancelJobResponse';
-import type { CheckpointAcknowledgement as _sage_v1_CheckpointAcknowledgement, CheckpointAcknowledgement__Output as _sage_v1_CheckpointAcknowledgement__Output } from '../../sage/v1/CheckpointAcknowledgement';
-import type { CheckpointDecline as _sage_v1_CheckpointDecline, CheckpointDecline__Output as _sage_v1_CheckpointDecline__Output } from '../../sage/v1/CheckpointDecline';
-import type { Empty as _sage_v1_Empty, Empty__Output as _sage_v1_Empty__Output } from '../../sage/v1/Empty';
-import type { GetArtifactRequest as _sage_v1_GetArtifactRequest, GetArtifactRequest__Output as _sage_v1_GetArtifactRequest__Output } from '../../sage/v1/GetArtifactRequest';
-import type { GetJobRequest as _sage_v1_GetJobRequest, GetJobRequest__Output as _sage_v1_GetJobRequest__Output } from '../../sage/v1/GetJobRequest';
-import type { HeartbeatRequest as _sage_v1_HeartbeatRequest, HeartbeatRequest__Output as _sage_v1_HeartbeatRequest__Output } from '../../sage/v1/HeartbeatRequest';
-import type { HeartbeatResponse as _sage_v1_HeartbeatResponse, HeartbeatResponse__Output as _sage_v1_HeartbeatResponse__Output } from '../../sage/v1/HeartbeatResponse';
-import type { JobDetails as _sage_v1_JobDetails, JobDetails__Output as _sage_v1_JobDetails__Output } from '../../sage/v1/JobDetails';
-import type { ListJobsRequest as _sage_v1_ListJobsRequest, ListJobsRequest__Output as _sage_v1_ListJobsRequest__Output } from '../../sage/v1/ListJobsRequest';
-import type { ListJobsResponse as _sage_v1_ListJobsResponse, ListJobsResponse__Output as _sage_v1_ListJobsResponse__Output } from '../../sage/v1/ListJobsResponse';
-import type { RegisterTaskManagerRequest as _sage_v1_RegisterTaskManagerRequest, RegisterTaskManagerRequest__Output as _sage_v1_RegisterTaskManagerRequest__Output } from '../../sage/v1/RegisterTaskManagerRequest';
-import type { RegisterTaskManagerResponse as _sage_v1_RegisterTaskManagerResponse, RegisterTaskManagerResponse__Output as _sage_v1_RegisterTaskManagerResponse__Output } from '../../sage/v1/RegisterTaskManagerResponse';
-import type { SubmitJobRequest as _sage_v1_SubmitJobRequest, SubmitJobRequest__Output as _sage_v1_SubmitJobRequest__Output } from '../../sage/v1/SubmitJobRequest';
-import type { SubmitJobResponse as _sage_v1_SubmitJobResponse, SubmitJobResponse__Output as _sage_v1_SubmitJobResponse__Output } from '../../sage/v1/SubmitJobResponse';
-import type { TaskExecutionStateUpdate as _sage_v1_TaskExecutionStateUpdate, TaskExecutionStateUpdate__Output as _sage_v1_TaskExecutionStateUpdate__Output } from '../../sage/v1/TaskExecutionStateUpdate';
+import type { Artifact as _sage_v1_Artifact, Artifact__Output as _sage_v1_Artifact__Output } from '../../sage/v1/Artifact.js';
+import type { CancelJobRequest as _sage_v1_CancelJobRequest, CancelJobRequest__Output as _sage_v1_CancelJobRequest__Output } from '../../sage/v1/CancelJobRequest.js';
+import type { CancelJobResponse as _sage_v1_CancelJobResponse, CancelJobResponse__Output as _sage_v1_CancelJobResponse__Output } from '../../sage/v1/CancelJobResponse.js';
+import type { CheckpointAcknowledgement as _sage_v1_CheckpointAcknowledgement, CheckpointAcknowledgement__Output as _sage_v1_CheckpointAcknowledgement__Output } from '../../sage/v1/CheckpointAcknowledgement.js';
+import type { CheckpointDecline as _sage_v1_CheckpointDecline, CheckpointDecline__Output as _sage_v1_CheckpointDecline__Output } from '../../sage/v1/CheckpointDecline.js';
+import type { Empty as _sage_v1_Empty, Empty__Output as _sage_v1_Empty__Output } from '../../sage/v1/Empty.js';
+import type { GetArtifactRequest as _sage_v1_GetArtifactRequest, GetArtifactRequest__Output as _sage_v1_GetArtifactRequest__Output } from '../../sage/v1/GetArtifactRequest.js';
+import type { GetJobRequest as _sage_v1_GetJobRequest, GetJobRequest__Output as _sage_v1_GetJobRequest__Output } from '../../sage/v1/GetJobRequest.js';
+import type { HeartbeatRequest as _sage_v1_HeartbeatRequest, HeartbeatRequest__Output as _sage_v1_HeartbeatRequest__Output } from '../../sage/v1/HeartbeatRequest.js';
+import type { HeartbeatResponse as _sage_v1_HeartbeatResponse, HeartbeatResponse__Output as _sage_v1_HeartbeatResponse__Output } from '../../sage/v1/HeartbeatResponse.js';
+import type { JobDetails as _sage_v1_JobDetails, JobDetails__Output as _sage_v1_JobDetails__Output } from '../../sage/v1/JobDetails.js';
+import type { ListJobsRequest as _sage_v1_ListJobsRequest, ListJobsRequest__Output as _sage_v1_ListJobsRequest__Output } from '../../sage/v1/ListJobsRequest.js';
+import type { ListJobsResponse as _sage_v1_ListJobsResponse, ListJobsResponse__Output as _sage_v1_ListJobsResponse__Output } from '../../sage/v1/ListJobsResponse.js';
+import type { RegisterTaskManagerRequest as _sage_v1_RegisterTaskManagerRequest, RegisterTaskManagerRequest__Output as _sage_v1_RegisterTaskManagerRequest__Output } from '../../sage/v1/RegisterTaskManagerRequest.js';
+import type { RegisterTaskManagerResponse as _sage_v1_RegisterTaskManagerResponse, RegisterTaskManagerResponse__Output as _sage_v1_RegisterTaskManagerResponse__Output } from '../../sage/v1/RegisterTaskManagerResponse.js';
+import type { SubmitJobRequest as _sage_v1_SubmitJobRequest, SubmitJobRequest__Output as _sage_v1_SubmitJobRequest__Output } from '../../sage/v1/SubmitJobRequest.js';
+import type { SubmitJobResponse as _sage_v1_SubmitJobResponse, SubmitJobResponse__Output as _sage_v1_SubmitJobResponse__Output } from '../../sage/v1/SubmitJobResponse.js';
+import type { TaskExecutionStateUpdate as _sage_v1_TaskExecutionStateUpdate, TaskExecutionStateUpdate__Output as _sage_v1_TaskExecutionStateUpdate__Output } from '../../sage/v1/TaskExecutionStateUpdate.js';
 
 export interface JobManagerClient extends grpc.Client {
   AcknowledgeCheckpoint(argument: _sage_v1_CheckpointAcknowledgement, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_Empty__Output>): grpc.ClientUnaryCall;

@@ -1,6 +1,6 @@
 // Original file: ../../proto/sage/v1/jobmanager.proto
 
-import type { ExecutionState as _sage_v1_ExecutionState, ExecutionState__Output as _sage_v1_ExecutionState__Output } from '../../sage/v1/ExecutionState';
+import type { ExecutionState as _sage_v1_ExecutionState, ExecutionState__Output as _sage_v1_ExecutionState__Output } from '../../sage/v1/ExecutionState.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface JobSummary {

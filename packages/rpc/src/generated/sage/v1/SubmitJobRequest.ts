@@ -1,6 +1,6 @@
 // Original file: ../../proto/sage/v1/jobmanager.proto
 
-import type { JobSpec as _sage_v1_JobSpec, JobSpec__Output as _sage_v1_JobSpec__Output } from '../../sage/v1/JobSpec';
+import type { JobSpec as _sage_v1_JobSpec, JobSpec__Output as _sage_v1_JobSpec__Output } from '../../sage/v1/JobSpec.js';
 
 export interface SubmitJobRequest {
   'spec'?: (_sage_v1_JobSpec | null);

@@ -1,8 +1,8 @@
 // Original file: ../../proto/sage/v1/taskmanager.proto
 
-import type { JobSpec as _sage_v1_JobSpec, JobSpec__Output as _sage_v1_JobSpec__Output } from '../../sage/v1/JobSpec';
-import type { InputChannelDescriptor as _sage_v1_InputChannelDescriptor, InputChannelDescriptor__Output as _sage_v1_InputChannelDescriptor__Output } from '../../sage/v1/InputChannelDescriptor';
-import type { OutputChannelDescriptor as _sage_v1_OutputChannelDescriptor, OutputChannelDescriptor__Output as _sage_v1_OutputChannelDescriptor__Output } from '../../sage/v1/OutputChannelDescriptor';
+import type { JobSpec as _sage_v1_JobSpec, JobSpec__Output as _sage_v1_JobSpec__Output } from '../../sage/v1/JobSpec.js';
+import type { InputChannelDescriptor as _sage_v1_InputChannelDescriptor, InputChannelDescriptor__Output as _sage_v1_InputChannelDescriptor__Output } from '../../sage/v1/InputChannelDescriptor.js';
+import type { OutputChannelDescriptor as _sage_v1_OutputChannelDescriptor, OutputChannelDescriptor__Output as _sage_v1_OutputChannelDescriptor__Output } from '../../sage/v1/OutputChannelDescriptor.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TaskDeploymentDescriptor {

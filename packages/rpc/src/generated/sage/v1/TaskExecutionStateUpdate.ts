@@ -1,7 +1,7 @@
 // Original file: ../../proto/sage/v1/jobmanager.proto
 
-import type { ExecutionState as _sage_v1_ExecutionState, ExecutionState__Output as _sage_v1_ExecutionState__Output } from '../../sage/v1/ExecutionState';
-import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from '../../sage/v1/FailureCause';
+import type { ExecutionState as _sage_v1_ExecutionState, ExecutionState__Output as _sage_v1_ExecutionState__Output } from '../../sage/v1/ExecutionState.js';
+import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from '../../sage/v1/FailureCause.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TaskExecutionStateUpdate {

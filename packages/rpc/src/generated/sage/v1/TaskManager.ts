@@ -2,12 +2,12 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { CancelTaskRequest as _sage_v1_CancelTaskRequest, CancelTaskRequest__Output as _sage_v1_CancelTaskRequest__Output } from '../../sage/v1/CancelTaskRequest';
-import type { CheckpointNotification as _sage_v1_CheckpointNotification, CheckpointNotification__Output as _sage_v1_CheckpointNotification__Output } from '../../sage/v1/CheckpointNotification';
-import type { Empty as _sage_v1_Empty, Empty__Output as _sage_v1_Empty__Output } from '../../sage/v1/Empty';
-import type { ReleaseJobRequest as _sage_v1_ReleaseJobRequest, ReleaseJobRequest__Output as _sage_v1_ReleaseJobRequest__Output } from '../../sage/v1/ReleaseJobRequest';
-import type { TaskDeploymentDescriptor as _sage_v1_TaskDeploymentDescriptor, TaskDeploymentDescriptor__Output as _sage_v1_TaskDeploymentDescriptor__Output } from '../../sage/v1/TaskDeploymentDescriptor';
-import type { TriggerCheckpointRequest as _sage_v1_TriggerCheckpointRequest, TriggerCheckpointRequest__Output as _sage_v1_TriggerCheckpointRequest__Output } from '../../sage/v1/TriggerCheckpointRequest';
+import type { CancelTaskRequest as _sage_v1_CancelTaskRequest, CancelTaskRequest__Output as _sage_v1_CancelTaskRequest__Output } from '../../sage/v1/CancelTaskRequest.js';
+import type { CheckpointNotification as _sage_v1_CheckpointNotification, CheckpointNotification__Output as _sage_v1_CheckpointNotification__Output } from '../../sage/v1/CheckpointNotification.js';
+import type { Empty as _sage_v1_Empty, Empty__Output as _sage_v1_Empty__Output } from '../../sage/v1/Empty.js';
+import type { ReleaseJobRequest as _sage_v1_ReleaseJobRequest, ReleaseJobRequest__Output as _sage_v1_ReleaseJobRequest__Output } from '../../sage/v1/ReleaseJobRequest.js';
+import type { TaskDeploymentDescriptor as _sage_v1_TaskDeploymentDescriptor, TaskDeploymentDescriptor__Output as _sage_v1_TaskDeploymentDescriptor__Output } from '../../sage/v1/TaskDeploymentDescriptor.js';
+import type { TriggerCheckpointRequest as _sage_v1_TriggerCheckpointRequest, TriggerCheckpointRequest__Output as _sage_v1_TriggerCheckpointRequest__Output } from '../../sage/v1/TriggerCheckpointRequest.js';
 
 export interface TaskManagerClient extends grpc.Client {
   CancelTask(argument: _sage_v1_CancelTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_Empty__Output>): grpc.ClientUnaryCall;

@@ -19,3 +19,5 @@ export { HeapKeyedStateBackend, StateTable } from './state/heap-keyed-state-back
 export { TaskMetrics } from './metrics/task-metrics.js';
 export { CollectSink } from './testing/collect-sink.js';
 export { ARTIFACT_EXTERNALS, ArtifactMismatch, artifactHash, loadJobArtifact } from './artifact/job-artifact.js';
+export { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
+export type { KeyedStateSnapshot, StateSnapshot } from './state/keyed-state-snapshot.js';

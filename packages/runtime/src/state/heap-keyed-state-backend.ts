@@ -12,6 +12,7 @@ import {
   type StateKind,
 } from '@sage/core';
 import { createHeapState } from './heap-states.js';
+import type { KeyedStateSnapshot } from './keyed-state-snapshot.js';
 
 export class StateTable {
   /** One map per owned key group, indexed by `keyGroup - range.start`; keys are normalised state keys. */
@@ -69,6 +70,45 @@ export class HeapKeyedStateBackend {
   /** Every table, for snapshots. */
   stateTables(): IterableIterator<StateTable> {
     return this.tables.values();
+  }
+
+  /**
+   * A copy of every state's entries by key group, taken synchronously between two records. Values
+   * are shared, not cloned: the snapshot must be serialized before the task mutates state again in
+   * place (list and map states are mutated in place).
+   */
+  snapshot(): KeyedStateSnapshot {
+    const states = [...this.tables.values()].map((table) => ({
+      name: table.name,
+      kind: table.kind,
+      keyGroups: table.maps.flatMap((map, index) =>
+        map.size === 0 ? [] : [[this.keyGroupRange.start + index, [...map.entries()]] as const],
+      ),
+    }));
+    return { maxParallelism: this.maxParallelism, states };
+  }
+
+  /**
+   * Loads the key groups this subtask owns from snapshots of any number of subtasks (after a rescale,
+   * a subtask's key groups come from one or more old subtasks); entries of other key groups are skipped.
+   */
+  restore(snapshots: readonly KeyedStateSnapshot[]): void {
+    for (const snapshot of snapshots) {
+      if (snapshot.maxParallelism !== this.maxParallelism) {
+        throw new IllegalOperatorUsage(
+          `Operator '${this.operatorName}' cannot restore state written with maxParallelism ${snapshot.maxParallelism} ` +
+            `into maxParallelism ${this.maxParallelism}: keep the job's maxParallelism when restoring`,
+        );
+      }
+      for (const state of snapshot.states) {
+        const table = this.table(state.name, state.kind);
+        for (const [keyGroup, entries] of state.keyGroups) {
+          if (keyGroup < this.keyGroupRange.start || keyGroup > this.keyGroupRange.end) continue;
+          const map = table.maps[keyGroup - this.keyGroupRange.start]!;
+          for (const [key, value] of entries) map.set(key, value);
+        }
+      }
+    }
   }
 
   private table(name: string, kind: StateKind): StateTable {

@@ -180,6 +180,10 @@ export class Task {
         chain.notifyWhenOutputAvailable(signal);
         await signal.wait();
         this.metrics.backpressuredMs += Date.now() - blockedAt;
+        // A writer or reader may answer its wait at once (whenAvailable missing, isAvailable already
+        // resolved) while the room or data it waits for comes from a timer: the loop would then spin on
+        // microtasks and starve that timer. Waits count against the time slice like records do.
+        if (shouldYield()) await yieldToEventLoop();
         continue;
       }
       const status = input.processInput();
@@ -190,6 +194,7 @@ export class Task {
         input.notifyWhenAvailable(signal);
         await signal.wait();
         this.metrics.idleMs += Date.now() - idleSince;
+        if (shouldYield()) await yieldToEventLoop();
         continue;
       }
       if (shouldYield()) await yieldToEventLoop();

@@ -27,12 +27,13 @@ export function clusterShuffle(taskManagers: number, slots: number, records = 20
       const port = await freePort();
       const address = `127.0.0.1:${port}`;
       processes = [spawn(process.execPath, [sageBin, 'jobmanager', '--port', String(port), '--log-level', 'warn'], { stdio: 'inherit' })];
+      client = new JobClient(address);
+      await waitForJobManager(client);
       for (let i = 0; i < taskManagers; i++) {
         processes.push(
           spawn(process.execPath, [sageBin, 'taskmanager', '--jobmanager', address, '--slots', String(slots), '--id', `bench-tm-${i}`, '--log-level', 'warn'], { stdio: 'inherit' }),
         );
       }
-      client = new JobClient(address);
       job = await planJobFile(jobFile, [String(records)], { parallelism: 2 });
       await waitForSlots(client, job);
     },
@@ -65,6 +66,19 @@ export function clusterShuffle(taskManagers: number, slots: number, records = 20
       );
     },
   };
+}
+
+async function waitForJobManager(client: JobClient): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await client.list();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Submits tiny jobs until one finishes: the TaskManagers have registered and warmed their caches. */

@@ -26,6 +26,18 @@ describe('key groups', () => {
     expect(() => hashKey(Symbol('x'))).toThrow(/Cannot use a symbol as a key/);
   });
 
+  it('hash equal values equally and keep fixed values, so every process on every machine agrees', () => {
+    const keys: unknown[] = ['', 'user-42', 7, -7, 2 ** 40, 0.5, true, null, ['a', 1, [2]], { user: 'x', region: { id: 3 } }, 12n];
+    const copies: unknown[] = JSON.parse(JSON.stringify(keys.slice(0, -1)));
+    copies.push(12n);
+    expect(keys.map(hashKey)).toEqual(copies.map(hashKey));
+    // Pinned values: changing the hash would move keys between subtasks and break restored state.
+    expect(keys.map((k) => assignToKeyGroup(k, 128))).toEqual([0, 68, 68, 99, 30, 65, 104, 0, 94, 107, 15]);
+    expect(hashKey({ user: 'x', region: { id: 3 } })).toBe(hashKey({ region: { id: 3 }, user: 'x' }));
+    expect(hashKey([1, 2])).not.toBe(hashKey([2, 1]));
+    expect(hashKey('1')).not.toBe(hashKey(1));
+  });
+
   it('spread keys over all key groups', () => {
     const groups = new Set<number>();
     for (let i = 0; i < 10_000; i++) groups.add(assignToKeyGroup(`user-${i}`, 128));

@@ -18,10 +18,29 @@ export interface Benchmark {
   tearDown?(): Promise<void>;
 }
 
+/** A goal on the ratio of two benchmarks' medians, e.g. the speed-up of adding a TaskManager. */
+export interface RatioGoal {
+  readonly name: string;
+  readonly description: string;
+  readonly numerator: string;
+  readonly denominator: string;
+  readonly goal: number;
+}
+
+export interface RatioResult {
+  readonly name: string;
+  readonly description: string;
+  readonly ratio: number;
+  readonly goal: number;
+  readonly meetsGoal: boolean;
+}
+
 export interface Result {
   readonly name: string;
   readonly description: string;
+  /** Records of one run. */
   readonly records: number;
+  readonly runs: number;
   readonly recordsPerSecond: { readonly median: number; readonly min: number; readonly max: number };
   readonly goalRecordsPerSecond: number | null;
   readonly meetsGoal: boolean | null;
@@ -45,6 +64,7 @@ export async function measure(benchmark: Benchmark): Promise<Result> {
       name: benchmark.name,
       description: benchmark.description,
       records,
+      runs: rates.length,
       recordsPerSecond: { median, min: rates[0]!, max: rates[rates.length - 1]! },
       goalRecordsPerSecond: goal,
       meetsGoal: goal === null ? null : median >= goal,
@@ -52,4 +72,16 @@ export async function measure(benchmark: Benchmark): Promise<Result> {
   } finally {
     await benchmark.tearDown?.();
   }
+}
+
+/** The ratio goals whose two benchmarks both ran. */
+export function evaluateRatios(goals: readonly RatioGoal[], results: readonly Result[]): RatioResult[] {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  return goals.flatMap((g) => {
+    const numerator = byName.get(g.numerator);
+    const denominator = byName.get(g.denominator);
+    if (!numerator || !denominator) return [];
+    const ratio = numerator.recordsPerSecond.median / denominator.recordsPerSecond.median;
+    return [{ name: g.name, description: g.description, ratio, goal: g.goal, meetsGoal: ratio >= g.goal }];
+  });
 }

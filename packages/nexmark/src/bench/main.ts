@@ -1,54 +1,42 @@
 /**
  * `pnpm bench`: runs the benchmarks and prints records per second against the goals the issues set.
- *   pnpm bench                 all of them
- *   pnpm bench -- --only keyed  those whose name contains "keyed"
- *   pnpm bench -- --json        machine-readable results
+ *   pnpm bench                   all of them (registry.ts lists them)
+ *   pnpm bench -- --only keyed   those whose name contains "keyed" (repeat --only for more)
+ *   pnpm bench -- --json         machine-readable results on stdout
+ *   pnpm bench -- --list         the names, without running anything
+ *   pnpm bench -- --strict       exit 1 when a benchmark that ran misses its goal (for CI)
  */
-import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { measure, type Benchmark, type Result } from './benchmark.js';
-import { clusterShuffle } from './cluster-shuffle.js';
-import { chainedPipeline, keyedReduce } from './local-pipelines.js';
-
-const benchmarks: Benchmark[] = [
-  chainedPipeline(),
-  keyedReduce(1),
-  keyedReduce(2),
-  clusterShuffle(1, 2),
-  clusterShuffle(2, 1),
-];
+import { evaluateRatios, measure, type Result } from './benchmark.js';
+import { ratioGoals, registeredBenchmarks } from './registry.js';
+import { header, json, machine, table } from './report.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { only: { type: 'string' }, json: { type: 'boolean' } },
+  options: { only: { type: 'string', multiple: true }, json: { type: 'boolean' }, list: { type: 'boolean' }, strict: { type: 'boolean' } },
 });
-const selected = benchmarks.filter((b) => values.only === undefined || b.name.includes(values.only));
+
+const benchmarks = registeredBenchmarks();
+if (values.list) {
+  for (const b of benchmarks) process.stdout.write(`${b.name.padEnd(30)} ${b.description}\n`);
+  process.exit(0);
+}
+const filters = values.only ?? [];
+const selected = benchmarks.filter((b) => filters.length === 0 || filters.some((f) => b.name.includes(f)));
 if (selected.length === 0) {
-  process.stderr.write(`No benchmark matches '${values.only}'. Benchmarks: ${benchmarks.map((b) => b.name).join(', ')}\n`);
+  process.stderr.write(`No benchmark matches ${filters.map((f) => `'${f}'`).join(' or ')}. Benchmarks: ${benchmarks.map((b) => b.name).join(', ')}\n`);
   process.exit(2);
 }
 
-const machine = `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`;
-if (!values.json) process.stdout.write(`Sage benchmarks on ${machine}\n\n`);
+const date = new Date();
+const m = machine();
+const log = (text: string) => process.stderr.write(text);
+if (!values.json) process.stdout.write(header(m, date) + '\n');
 const results: Result[] = [];
 for (const benchmark of selected) {
-  const result = await measure(benchmark);
-  results.push(result);
-  if (!values.json) process.stdout.write(line(result) + '\n');
+  log(`running ${benchmark.name} …\n`);
+  results.push(await measure(benchmark));
 }
-
-const byName = new Map(results.map((r) => [r.name, r]));
-const one = byName.get('cluster/keyed-reduce-1tm-x2');
-const two = byName.get('cluster/keyed-reduce-2tm-x1');
-const speedup = one && two ? two.recordsPerSecond.median / one.recordsPerSecond.median : null;
-if (values.json) {
-  process.stdout.write(JSON.stringify({ machine, results, clusterSpeedup: speedup }, null, 2) + '\n');
-} else if (speedup !== null) {
-  process.stdout.write(`\ncluster: two TaskManagers give ${speedup.toFixed(2)}× one TaskManager (goal ≥ 1.6×) ${speedup >= 1.6 ? 'PASS' : 'MISS'}\n`);
-}
-
-function line(r: Result): string {
-  const rate = (n: number) => `${(n / 1e6).toFixed(2)} M/s`;
-  const goal = r.goalRecordsPerSecond === null ? '' : `  goal ${rate(r.goalRecordsPerSecond)} ${r.meetsGoal ? 'PASS' : 'MISS'}`;
-  return `${r.name.padEnd(30)} ${rate(r.recordsPerSecond.median).padStart(11)}  (${rate(r.recordsPerSecond.min)} – ${rate(r.recordsPerSecond.max)}, ${(r.records / 1e6).toFixed(0)} M records)${goal}\n  ${r.description}`;
-}
+const ratios = evaluateRatios(ratioGoals, results);
+process.stdout.write(values.json ? json(m, date, results, ratios) : '\n' + table(results, ratios));
+if (values.strict && [...results, ...ratios].some((r) => r.meetsGoal === false)) process.exitCode = 1;

@@ -1,0 +1,28 @@
+/**
+ * Every benchmark `pnpm bench` knows, in the order it runs them. Adding one is a line here: a
+ * function returning a Benchmark (see benchmark.ts), and, if the goal compares two benchmarks, a
+ * RatioGoal.
+ */
+import type { Benchmark, RatioGoal } from './benchmark.js';
+import { clusterShuffle } from './cluster-shuffle.js';
+import { chainedPipeline, keyedReduce } from './local-pipelines.js';
+
+export function registeredBenchmarks(): Benchmark[] {
+  return [
+    chainedPipeline(),
+    keyedReduce(1),
+    keyedReduce(2),
+    clusterShuffle(1, 2),
+    clusterShuffle(2, 1),
+  ];
+}
+
+export const ratioGoals: readonly RatioGoal[] = [
+  {
+    name: 'cluster/2tm-over-1tm',
+    description: 'keyed job at p=2: two TaskManager processes against one with two slots',
+    numerator: 'cluster/keyed-reduce-2tm-x1',
+    denominator: 'cluster/keyed-reduce-1tm-x2',
+    goal: 1.6,
+  },
+];

@@ -15,6 +15,7 @@ export default defineConfig({
       '@sage/observability': src('observability'),
       '@sage/taskmanager': src('taskmanager'),
       '@sage/jobmanager': src('jobmanager'),
+      '@sage/checkpoint-redis': src('checkpoint-redis'),
     },
   },
   test: {

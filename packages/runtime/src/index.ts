@@ -21,3 +21,5 @@ export { CollectSink } from './testing/collect-sink.js';
 export { ARTIFACT_EXTERNALS, ArtifactMismatch, artifactHash, loadJobArtifact } from './artifact/job-artifact.js';
 export { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 export type { KeyedStateSnapshot, StateSnapshot } from './state/keyed-state-snapshot.js';
+export { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type OperatorCheckpoint, type StateHandle } from './checkpoint/checkpoint-storage.js';
+export { FileCheckpointStorage, sha256 } from './checkpoint/file-checkpoint-storage.js';

@@ -1,0 +1,89 @@
+/**
+ * Checkpoints in Redis, namespaced per cluster and job:
+ *   sage:{cluster}:job:{job}:chk:{n}:state:{name}   a state blob (binary)
+ *   sage:{cluster}:job:{job}:chk:{n}:meta           the checkpoint's metadata (JSON)
+ *   sage:{cluster}:job:{job}:checkpoints            sorted set of completed checkpoint ids
+ * A checkpoint becomes visible when its metadata and its entry in the sorted set are written, together,
+ * in one MULTI/EXEC; blobs of a checkpoint that never completes are never listed and are discarded.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { CorruptCheckpoint, sha256, type CheckpointStorage, type CompletedCheckpoint, type StateHandle } from '@sage/runtime';
+
+export interface RedisCheckpointStorageOptions {
+  /** redis://host:port/db, or ioredis options. */
+  readonly redis: string | RedisOptions;
+  /** Namespaces the keys of one Sage cluster. */
+  readonly clusterId: string;
+}
+
+export class RedisCheckpointStorage implements CheckpointStorage {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(options: RedisCheckpointStorageOptions) {
+    const common = { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true };
+    this.redis = typeof options.redis === 'string' ? new Redis(options.redis, common) : new Redis({ ...common, ...options.redis });
+    // Without a listener ioredis prints every failed reconnect; the failed command reports it instead.
+    this.redis.on('error', () => {});
+    this.prefix = `sage:${options.clusterId}`;
+  }
+
+  async writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle> {
+    const key = `${this.checkpointKey(jobId, checkpointId)}:state:${name}`;
+    await this.redis.set(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return { uri: key, bytes: bytes.length, checksum: sha256(bytes) };
+  }
+
+  async readState(handle: StateHandle): Promise<Uint8Array> {
+    const bytes = await this.redis.getBuffer(handle.uri);
+    if (bytes === null) throw new CorruptCheckpoint(`State ${handle.uri} is missing from Redis`);
+    if (sha256(bytes) !== handle.checksum) throw new CorruptCheckpoint(`State ${handle.uri} is corrupt: its checksum does not match`);
+    return bytes;
+  }
+
+  async completeCheckpoint(checkpoint: CompletedCheckpoint): Promise<void> {
+    const base = this.checkpointKey(checkpoint.jobId, checkpoint.checkpointId);
+    const result = await this.redis
+      .multi()
+      .set(`${base}:meta`, JSON.stringify(checkpoint))
+      .zadd(this.listKey(checkpoint.jobId), checkpoint.checkpointId, String(checkpoint.checkpointId))
+      .exec();
+    const failed = result?.find(([error]) => error !== null);
+    if (!result || failed) throw new Error(`Could not record checkpoint ${checkpoint.checkpointId} of job ${checkpoint.jobId} in Redis: ${String(failed?.[0] ?? 'transaction aborted')}`);
+  }
+
+  async listCheckpoints(jobId: string): Promise<CompletedCheckpoint[]> {
+    const ids = await this.redis.zrevrange(this.listKey(jobId), 0, -1);
+    if (ids.length === 0) return [];
+    const metas = await this.redis.mget(ids.map((id) => `${this.checkpointKey(jobId, Number(id))}:meta`));
+    return metas.flatMap((meta) => (meta === null ? [] : [JSON.parse(meta) as CompletedCheckpoint]));
+  }
+
+  async discardCheckpoint(jobId: string, checkpointId: number): Promise<void> {
+    // Listed first, so a concurrent restore never picks a checkpoint whose blobs are going.
+    await this.redis.zrem(this.listKey(jobId), String(checkpointId));
+    const pattern = `${escapeGlob(this.checkpointKey(jobId, checkpointId))}:*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      if (keys.length > 0) await this.redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private checkpointKey(jobId: string, checkpointId: number): string {
+    return `${this.prefix}:job:${jobId}:chk:${checkpointId}`;
+  }
+
+  private listKey(jobId: string): string {
+    return `${this.prefix}:job:${jobId}:checkpoints`;
+  }
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,54 @@
+/**
+ * Where checkpoints live. Tasks write their state blobs as they snapshot (asynchronously, while records
+ * keep flowing); the coordinator makes a checkpoint visible in one atomic step once every task has
+ * acknowledged, so a restore never sees half a checkpoint. Implementations: Redis for clusters
+ * (@sage/checkpoint-redis), the file system for local runs.
+ */
+import { SageError } from '@sage/core';
+
+/** A state blob in storage. The checksum lets a restore tell a corrupt blob from a good one. */
+export interface StateHandle {
+  readonly uri: string;
+  readonly bytes: number;
+  /** sha-256 of the blob, hex. */
+  readonly checksum: string;
+}
+
+/** The state of one operator (by uid) in a checkpoint: a handle per subtask that had state. */
+export interface OperatorCheckpoint {
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly subtasks: Readonly<Record<number, StateHandle>>;
+}
+
+export interface CompletedCheckpoint {
+  readonly jobId: string;
+  readonly checkpointId: number;
+  /** When the checkpoint was triggered, epoch ms. */
+  readonly timestamp: number;
+  /** Savepoints are taken by the user and never deleted by retention. */
+  readonly savepoint: boolean;
+  /** By operator uid. */
+  readonly operators: Readonly<Record<string, OperatorCheckpoint>>;
+}
+
+export interface CheckpointStorage {
+  /** Stores one blob of checkpoint `checkpointId`; `name` is unique within the checkpoint (e.g. uid and subtask). */
+  writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle>;
+  /** Reads a blob back; throws CorruptCheckpoint when it is missing or does not match its checksum. */
+  readState(handle: StateHandle): Promise<Uint8Array>;
+  /** Makes a checkpoint visible, atomically. */
+  completeCheckpoint(checkpoint: CompletedCheckpoint): Promise<void>;
+  /** The job's completed checkpoints, newest first. */
+  listCheckpoints(jobId: string): Promise<CompletedCheckpoint[]>;
+  /** Deletes a checkpoint, complete or not: its metadata and every blob written for it. */
+  discardCheckpoint(jobId: string, checkpointId: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A checkpoint's state cannot be used: restores fall back to an older checkpoint. */
+export class CorruptCheckpoint extends SageError {
+  constructor(message: string, cause?: unknown) {
+    super('CorruptCheckpoint', message, { cause });
+  }
+}

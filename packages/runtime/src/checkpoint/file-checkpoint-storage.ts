@@ -1,0 +1,73 @@
+/**
+ * Checkpoints on the local file system, for `sage run --local`:
+ *   <root>/<job id>/chk-<n>/<name>.state   state blobs
+ *   <root>/<job id>/chk-<n>/_metadata      written last, by rename: a checkpoint without it is not complete
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type StateHandle } from './checkpoint-storage.js';
+
+export class FileCheckpointStorage implements CheckpointStorage {
+  constructor(private readonly root: string) {}
+
+  async writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle> {
+    const dir = this.checkpointDir(jobId, checkpointId);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `${encodeURIComponent(name)}.state`);
+    await writeFile(file, bytes);
+    return { uri: file, bytes: bytes.length, checksum: sha256(bytes) };
+  }
+
+  async readState(handle: StateHandle): Promise<Uint8Array> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(handle.uri);
+    } catch (error) {
+      throw new CorruptCheckpoint(`State ${handle.uri} is missing: ${(error as Error).message}`, error);
+    }
+    if (sha256(bytes) !== handle.checksum) throw new CorruptCheckpoint(`State ${handle.uri} is corrupt: its checksum does not match`);
+    return bytes;
+  }
+
+  async completeCheckpoint(checkpoint: CompletedCheckpoint): Promise<void> {
+    const dir = this.checkpointDir(checkpoint.jobId, checkpoint.checkpointId);
+    await mkdir(dir, { recursive: true });
+    const partial = join(dir, '_metadata.partial');
+    await writeFile(partial, JSON.stringify(checkpoint));
+    await rename(partial, join(dir, '_metadata'));
+  }
+
+  async listCheckpoints(jobId: string): Promise<CompletedCheckpoint[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(join(this.root, jobId));
+    } catch {
+      return [];
+    }
+    const ids = entries.flatMap((e) => (/^chk-\d+$/.test(e) ? [Number(e.slice(4))] : [])).sort((a, b) => b - a);
+    const checkpoints: CompletedCheckpoint[] = [];
+    for (const id of ids) {
+      try {
+        checkpoints.push(JSON.parse(await readFile(join(this.checkpointDir(jobId, id), '_metadata'), 'utf8')) as CompletedCheckpoint);
+      } catch {
+        // No metadata: the checkpoint never completed.
+      }
+    }
+    return checkpoints;
+  }
+
+  async discardCheckpoint(jobId: string, checkpointId: number): Promise<void> {
+    await rm(this.checkpointDir(jobId, checkpointId), { recursive: true, force: true });
+  }
+
+  async close(): Promise<void> {}
+
+  private checkpointDir(jobId: string, checkpointId: number): string {
+    return join(this.root, jobId, `chk-${checkpointId}`);
+  }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

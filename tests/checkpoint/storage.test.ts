@@ -1,0 +1,96 @@
+/**
+ * The CheckpointStorage contract, held by both implementations: the file system (local runs) and a
+ * real Redis (clusters; the test command starts one on 127.0.0.1:6379 if none is running).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { CorruptCheckpoint, FileCheckpointStorage, type CheckpointStorage, type CompletedCheckpoint } from '@sage/runtime';
+import { RedisCheckpointStorage } from '@sage/checkpoint-redis';
+
+const REDIS_URL = process.env.SAGE_TEST_REDIS ?? 'redis://127.0.0.1:6379/0';
+
+interface Subject {
+  storage: CheckpointStorage;
+  /** Damages a stored blob behind the storage's back. */
+  corrupt(uri: string): Promise<void>;
+  cleanUp(): Promise<void>;
+}
+
+const subjects: Record<string, () => Subject> = {
+  files: () => {
+    const root = mkdtempSync(join(tmpdir(), 'sage-chk-'));
+    return {
+      storage: new FileCheckpointStorage(root),
+      corrupt: async (uri) => writeFileSync(uri, 'garbage'),
+      cleanUp: async () => rmSync(root, { recursive: true, force: true }),
+    };
+  },
+  redis: () => {
+    const clusterId = `test-${randomBytes(4).toString('hex')}`;
+    const admin = new Redis(REDIS_URL);
+    return {
+      storage: new RedisCheckpointStorage({ redis: REDIS_URL, clusterId }),
+      corrupt: async (uri) => void (await admin.set(uri, 'garbage')),
+      cleanUp: async () => {
+        const keys = await admin.keys(`sage:${clusterId}:*`);
+        if (keys.length > 0) await admin.del(...keys);
+        await admin.quit();
+      },
+    };
+  },
+};
+
+function checkpoint(jobId: string, checkpointId: number, handles: CompletedCheckpoint['operators'][string]['subtasks']): CompletedCheckpoint {
+  return { jobId, checkpointId, timestamp: 1_000 + checkpointId, savepoint: false, operators: { counts: { parallelism: 2, maxParallelism: 128, subtasks: handles } } };
+}
+
+for (const [name, create] of Object.entries(subjects)) {
+  describe(`${name} checkpoint storage`, () => {
+    let subject: Subject;
+    afterEach(async () => {
+      await subject.storage.close();
+      await subject.cleanUp();
+    });
+
+    it('keeps a checkpoint invisible until it is completed, then lists it newest first with its blobs', async () => {
+      subject = create();
+      const { storage } = subject;
+      const a = await storage.writeState('job', 1, 'counts-0', new Uint8Array([1, 2, 3]));
+      expect(await storage.listCheckpoints('job')).toEqual([]);
+      await storage.completeCheckpoint(checkpoint('job', 1, { 0: a }));
+      const b = await storage.writeState('job', 2, 'counts-0', new Uint8Array(100_000).fill(7));
+      await storage.completeCheckpoint(checkpoint('job', 2, { 0: b }));
+      await storage.writeState('job', 3, 'counts-0', new Uint8Array([9])); // never completed
+      const listed = await storage.listCheckpoints('job');
+      expect(listed.map((c) => c.checkpointId)).toEqual([2, 1]);
+      expect([...(await storage.readState(listed[0]!.operators.counts!.subtasks[0]!))]).toEqual([...new Uint8Array(100_000).fill(7)]);
+      expect(await storage.listCheckpoints('other-job')).toEqual([]);
+    });
+
+    it('refuses a corrupt or missing blob with CorruptCheckpoint naming it', async () => {
+      subject = create();
+      const { storage } = subject;
+      const handle = await storage.writeState('job', 1, 'counts-1', new Uint8Array([1, 2, 3]));
+      await subject.corrupt(handle.uri);
+      await expect(storage.readState(handle)).rejects.toThrow(CorruptCheckpoint);
+      await expect(storage.readState(handle)).rejects.toThrow(/corrupt/);
+      await expect(storage.readState({ ...handle, uri: `${handle.uri}-gone` })).rejects.toThrow(/missing/);
+    });
+
+    it('discards a checkpoint: its listing and every blob', async () => {
+      subject = create();
+      const { storage } = subject;
+      const handle = await storage.writeState('job', 5, 'counts-0', new Uint8Array([5]));
+      await storage.completeCheckpoint(checkpoint('job', 5, { 0: handle }));
+      await storage.writeState('job', 6, 'counts-0', new Uint8Array([6])); // aborted, never completed
+      await storage.discardCheckpoint('job', 5);
+      await storage.discardCheckpoint('job', 6);
+      expect(await storage.listCheckpoints('job')).toEqual([]);
+      await expect(storage.readState(handle)).rejects.toThrow(CorruptCheckpoint);
+    });
+  });
+}

@@ -175,6 +175,12 @@ describe('plan-time errors that concern the whole job', () => {
     expectInvalid(() => e.compile(), /maxParallelism 0 is out of range/);
   });
 
+  it('refuses an operator fed by a keyed stream through union(), which has no key to partition by', () => {
+    const e = env();
+    e.fromSequence(1, 10).keyBy((x: number) => x % 3).union(e.fromSequence(20, 25)).map((x) => x).name('After union').sink(new DiscardingSink());
+    expectInvalid(() => e.compile(), /operator 'After union' .* reads a keyed stream but is not keyed itself.*call keyBy\(\.\.\.\) after union\(\)/);
+  });
+
   it('refuses a forward edge between different parallelisms', () => {
     const e = env();
     e.fromSequence(1, 10).forward().map((x: number) => x).name('Narrow').setParallelism(1).sink(new DiscardingSink());

@@ -200,6 +200,14 @@ function validate(graph: StreamGraph, resolved: Map<number, ResolvedNode>, optio
       );
     }
     for (const edge of node.inputs) {
+      // The hash partitioner takes its key selector from the operator it feeds (which keys its state
+      // with the same one); union() of a keyed stream yields an operator without one.
+      if (edge.partitioner === 'hash' && node.keySelector === undefined) {
+        throw new InvalidJobGraph(
+          `${label} reads a keyed stream but is not keyed itself (union() of a keyed stream drops the key): ` +
+            'call keyBy(...) after union() instead of before it',
+        );
+      }
       if (edge.partitioner === 'forward' && resolved.get(edge.source)!.parallelism !== parallelism) {
         const from = resolved.get(edge.source)!;
         throw new InvalidJobGraph(

@@ -40,7 +40,11 @@ class HeapValueState<T> extends HeapState<T> implements ValueState<T> {
 
   value(): T | undefined {
     const value = this.read();
-    return value === undefined ? this.defaultValue : value;
+    if (value !== undefined) return value;
+    // Every key gets its own copy of a default that is an object: code that mutates what value()
+    // returned would otherwise change the default of every other key.
+    const fallback = this.defaultValue;
+    return fallback !== null && typeof fallback === 'object' ? structuredClone(fallback) : fallback;
   }
 
   update(value: T): void {

@@ -38,9 +38,9 @@ abstract class PerEvent<OUT> extends KeyedProcessFunction<string, Event, [string
   }
 }
 
-/** Runs `fn` on EVENTS keyed by their key at parallelism 3; returns its outputs by key, in order. */
-async function runKeyed<OUT>(fn: PerEvent<OUT>): Promise<Record<string, OUT[]>> {
-  const env = new StreamExecutionEnvironment({ parallelism: 3 });
+/** Runs `fn` on EVENTS keyed by their key (at parallelism 3 by default); returns its outputs by key, in order. */
+async function runKeyed<OUT>(fn: PerEvent<OUT>, parallelism = 3): Promise<Record<string, OUT[]>> {
+  const env = new StreamExecutionEnvironment({ parallelism });
   const sink = new CollectSink<[string, OUT]>();
   env.fromCollection(EVENTS).keyBy(([key]) => key).process(fn).sink(sink);
   const result = await new LocalCluster().execute(env.compile()).result;
@@ -68,6 +68,27 @@ describe('keyed state in a running job', () => {
       a: [101, 103, 106, 110],
       b: [110, 130, 160],
       c: [107, 100],
+    });
+  });
+
+  it('ValueState gives every key its own copy of a mutable default', async () => {
+    class Tally extends PerEvent<number[]> {
+      private seen!: ValueState<number[]>;
+      override open(ctx: RuntimeContext) {
+        this.seen = ctx.getState(new ValueStateDescriptor<number[]>('seen', []));
+      }
+      onEvent(value: number): number[] {
+        const seen = this.seen.value()!;
+        seen.push(value);
+        this.seen.update(seen);
+        return [...seen];
+      }
+    }
+    // One subtask, so every key reads the default of the same state object.
+    expect(await runKeyed(new Tally(), 1)).toEqual({
+      a: [[1], [1, 2], [1, 2, 3], [1, 2, 3, 4]],
+      b: [[10], [10, 20], [10, 20, 30]],
+      c: [[7], [7, -7]],
     });
   });
 

@@ -166,13 +166,15 @@ describe('user functions as classes', () => {
         };
       }
     }
-    const env = new StreamExecutionEnvironment();
-    const sink = new CollectSink<string>();
-    env
-      .fromSource(new Timed())
-      .process((value: string, ctx: ProcessContext, out: Collector<string>) => out.collect(`${value} ${ctx.timestamp()}`))
-      .sink(sink);
+    const env = new StreamExecutionEnvironment({ parallelism: 2 });
+    const chained = new CollectSink<string>();
+    const acrossKeyBy = new CollectSink<string>();
+    const show = (value: string, ctx: ProcessContext, out: Collector<string>) => out.collect(`${value} ${ctx.timestamp()}`);
+    const timed = env.fromSource(new Timed(), { parallelism: 1 });
+    timed.process(show).sink(chained);
+    timed.keyBy((value) => value).process(show).sink(acrossKeyBy);
     await run(env);
-    expect(sink.values).toEqual(['with 1700000000000', 'without undefined']);
+    expect(chained.values).toEqual(['with 1700000000000', 'without undefined']);
+    expect(acrossKeyBy.values.sort()).toEqual(['with 1700000000000', 'without undefined']);
   });
 });

@@ -260,6 +260,23 @@ describe('backpressure', () => {
     expect(maxInFlight).toBeLessThanOrEqual(bound);
   });
 
+  it('finishes a diamond of branches, a keyBy and a union over channels of one one-record batch', async () => {
+    const env = new StreamExecutionEnvironment({ parallelism: 2 });
+    const sink = new CollectSink<number>();
+    const numbers = env.fromSequence(1, 20_000);
+    const evens = numbers.filter((n: number) => n % 2 === 0).disableChaining();
+    const negated = numbers.keyBy((n: number) => n % 7).map((n) => -n);
+    evens.union(negated).rebalance().map((n) => n).setParallelism(3).sink(sink);
+    const result = await new LocalCluster({ batchSize: 1, channelCapacity: 1 }).execute(env.compile()).result;
+
+    expect(result.state).toBe('FINISHED');
+    const expected = [
+      ...Array.from({ length: 10_000 }, (_, i) => 2 * (i + 1)),
+      ...Array.from({ length: 20_000 }, (_, i) => -(i + 1)),
+    ];
+    expect(sink.values.sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+  });
+
   it('keeps the event loop turning when a sink without whenAvailable() waits for its drain timer', async () => {
     const sink = new SlowSink(10, false);
     const env = new StreamExecutionEnvironment();

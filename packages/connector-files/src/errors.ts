@@ -1,8 +1,23 @@
 import { SageError } from '@sage/core';
 
-/** A file connector could not read or write what it was asked to. */
-export class FileConnectorError extends SageError {
-  constructor(code: 'FileNotFound' | 'FileReadFailed' | 'FileWriteFailed' | 'CommitFailed', message: string, cause?: unknown) {
-    super(code, message, { cause });
+export type FileSourceErrorCode = 'InvalidOption' | 'InvalidSplitState' | 'FileNotFound' | 'FileReadFailed';
+
+/** A FileSource could not list or read its input. */
+export class FileSourceError extends SageError {
+  declare readonly code: FileSourceErrorCode;
+
+  constructor(code: FileSourceErrorCode, message: string, cause?: unknown) {
+    super(code, message, cause === undefined ? undefined : { cause });
+  }
+}
+
+export type FileSinkErrorCode = 'InvalidOption' | 'UnserializableRecord' | 'FileWriteFailed' | 'PartFileMissing' | 'CommitFailed';
+
+/** A FileSink could not write, or could not commit, its part files. */
+export class FileSinkError extends SageError {
+  declare readonly code: FileSinkErrorCode;
+
+  constructor(code: FileSinkErrorCode, message: string, cause?: unknown) {
+    super(code, message, cause === undefined ? undefined : { cause });
   }
 }

@@ -1,4 +1,5 @@
-export { FileSource, type FileSourceOptions } from './file-source.js';
-export { FileSink, type FileCommittable, type FileSinkOptions } from './file-sink.js';
-export type { FileSplit } from './file-splits.js';
-export { FileConnectorError } from './errors.js';
+export { FileSource, type FileSourceOptions } from './source/file-source.js';
+export type { FileSplit } from './source/file-splits.js';
+export { FileSink, type FileSinkOptions } from './sink/file-sink.js';
+export type { FileCommittable } from './sink/part-files.js';
+export { FileSinkError, FileSourceError, type FileSinkErrorCode, type FileSourceErrorCode } from './errors.js';

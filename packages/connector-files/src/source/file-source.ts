@@ -1,208 +1,130 @@
 /**
  * FileSource: the lines of text files, as strings, split among subtasks (split i goes to subtask
- * i mod parallelism). Reads ahead asynchronously, one chunk at a time, and emits the lines of the
- * chunk at hand from pollNext, so a slow downstream simply stops the reads. Its position (the byte
- * offset of the next line in every split) is its checkpointed state.
+ * i mod parallelism). A subtask reads its splits one after the other, a chunk ahead of what it emits,
+ * so a backpressured pipeline simply stops the reads. Its checkpointed state is the byte offset of the
+ * next line of every split it has not finished.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '@sage/core';
-import { FileConnectorError } from './errors.js';
+import { FileSourceError } from '../errors.js';
 import { createSplits, type FileSplit } from './file-splits.js';
+import { SplitReader } from './split-reader.js';
 
 export interface FileSourceOptions {
-  /** A file, or a directory whose regular, non-hidden files are read (not recursively). */
+  /**
+   * A file, or a directory whose regular, non-hidden files are read (not recursively). In a cluster,
+   * an absolute path that every TaskManager sees with the same content.
+   */
   readonly path: string;
-  /** Files larger than this are read by several subtasks, in ranges cut at line boundaries. */
+  /** Files larger than this are read by several subtasks, in byte ranges. Default 32 MiB. */
   readonly splitSizeBytes?: number;
-  /** Bytes per read. */
+  /** Bytes per read. Default 256 KiB. */
   readonly chunkSizeBytes?: number;
 }
 
 const DEFAULT_SPLIT_SIZE = 32 * 1024 * 1024;
 const DEFAULT_CHUNK_SIZE = 256 * 1024;
+/** Lines per pollNext, so the task can take checkpoints and see backpressure between batches. */
 const LINES_PER_POLL = 4096;
-const NEWLINE = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
 
 export class FileSource implements Source<string, FileSplit> {
   readonly name = 'Files';
   readonly boundedness = 'bounded' as const;
+  private readonly splitSize: number;
+  private readonly chunkSize: number;
 
   constructor(private readonly options: FileSourceOptions) {
-    if (!options || typeof options.path !== 'string' || options.path.length === 0) {
-      throw new TypeError("FileSource needs a path: new FileSource({ path: 'input/' })");
+    if (typeof options?.path !== 'string' || options.path.length === 0) {
+      throw new FileSourceError('InvalidOption', "FileSource needs a path: new FileSource({ path: 'input/' })");
     }
+    this.splitSize = positiveInteger(options.splitSizeBytes, DEFAULT_SPLIT_SIZE, 'splitSizeBytes');
+    this.chunkSize = positiveInteger(options.chunkSizeBytes, DEFAULT_CHUNK_SIZE, 'chunkSizeBytes');
   }
 
   createReader(ctx: SourceReaderContext): SourceReader<string, FileSplit> {
-    return new FileReader(this.options, ctx);
+    return new FileSourceReader(ctx, async () => {
+      const all = await createSplits(this.options.path, this.splitSize);
+      return all.filter((_, i) => i % ctx.parallelism === ctx.subtaskIndex);
+    }, this.chunkSize);
   }
 }
 
-class FileReader implements SourceReader<string, FileSplit> {
+class FileSourceReader implements SourceReader<string, FileSplit> {
+  /** Splits not yet finished; the first one is being read by `current`. */
   private splits: FileSplit[] = [];
-  private current = 0;
-  private handle: FileHandle | undefined;
-  /** Bytes read from the current split's file, not yet emitted; starts at byte `bufferStart`. */
-  private buffer: Buffer = Buffer.alloc(0);
-  private bufferStart = 0;
-  private readPosition = 0;
-  private endOfFile = false;
-  private reading: Promise<void> | undefined;
-  private failure: Error | undefined;
-  private readonly chunkSize: number;
+  private current: SplitReader | undefined;
+  /** Closes of finished splits' files, which run behind the reading of the next split. */
+  private closing: Promise<void> = Promise.resolve();
+  private failure: unknown;
 
   constructor(
-    private readonly options: FileSourceOptions,
     private readonly ctx: SourceReaderContext,
-  ) {
-    this.chunkSize = options.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE;
-  }
+    private readonly assignSplits: () => Promise<FileSplit[]>,
+    private readonly chunkSize: number,
+  ) {}
 
   async start(): Promise<void> {
-    if (this.ctx.restoredState !== undefined) {
-      this.splits = (this.ctx.restoredState as FileSplit[]).map((s) => ({ ...s }));
-    } else {
-      const all = await createSplits(this.options.path, this.options.splitSizeBytes ?? DEFAULT_SPLIT_SIZE);
-      this.splits = all.filter((_, i) => i % this.ctx.parallelism === this.ctx.subtaskIndex);
+    const restored = this.ctx.restoredState;
+    this.splits = restored !== undefined ? restored.map(restoreSplit) : await this.assignSplits();
+    if (this.splits.length > 0) {
+      this.current = new SplitReader(this.splits[0]!, this.chunkSize);
+      await this.current.whenReadable();
     }
-    await this.openCurrent();
   }
 
   pollNext(output: ReaderOutput<string>): InputStatus {
-    if (this.failure) throw this.failure;
-    let emitted = 0;
-    while (this.current < this.splits.length) {
-      const split = this.splits[this.current]!;
-      if (this.handle === undefined) {
-        this.startRead();
-        return 'nothing';
-      }
-      if (split.offset === null && !this.findFirstLine(split)) {
-        if (this.endOfFile || this.bufferStart + this.buffer.length > split.end + 1) {
-          this.finishSplit();
-          continue;
-        }
-        this.startRead();
-        return 'nothing';
-      }
-      if (split.offset !== null && split.offset > split.end) {
-        this.finishSplit();
+    if (this.failure !== undefined) throw this.failure;
+    let budget = LINES_PER_POLL;
+    while (this.splits.length > 0) {
+      this.current ??= new SplitReader(this.splits[0]!, this.chunkSize);
+      budget -= this.current.poll(output, budget);
+      if (this.current.done) {
+        this.finishCurrent();
         continue;
       }
-      // Emit whole lines from the buffer while they belong to this split.
-      let from = split.offset! - this.bufferStart;
-      const buffer = this.buffer;
-      while (emitted < LINES_PER_POLL && split.offset! <= split.end) {
-        const newline = buffer.indexOf(NEWLINE, from);
-        if (newline === -1) {
-          if (this.endOfFile && from < buffer.length) {
-            output.collect(decode(buffer, from, buffer.length));
-            emitted++;
-            split.offset = this.bufferStart + buffer.length;
-          }
-          break;
-        }
-        output.collect(decode(buffer, from, newline));
-        emitted++;
-        from = newline + 1;
-        split.offset = this.bufferStart + from;
-      }
-      if (split.offset! > split.end || (this.endOfFile && split.offset! >= this.bufferStart + buffer.length)) {
-        this.finishSplit();
-        if (emitted >= LINES_PER_POLL) return 'more';
-        continue;
-      }
-      if (emitted >= LINES_PER_POLL) return 'more';
-      // The rest of the buffer is a partial line: read on.
-      this.compact(split.offset!);
-      this.startRead();
-      return emitted > 0 ? 'more' : 'nothing';
+      return budget < LINES_PER_POLL ? 'more' : 'nothing';
     }
     return 'end';
   }
 
   isAvailable(): Promise<void> {
-    return this.reading ?? Promise.resolve();
+    return this.current?.whenReadable() ?? Promise.resolve();
   }
 
   snapshotState(): FileSplit[] {
-    return this.splits.slice(this.current).map((s) => ({ ...s }));
+    return this.splits.map((split) => ({ ...split }));
   }
 
   async close(): Promise<void> {
-    await this.reading?.catch(() => {});
-    await this.handle?.close();
-    this.handle = undefined;
+    const current = this.current;
+    this.current = undefined;
+    await current?.close();
+    await this.closing;
   }
 
-  /** For a split that starts mid-file: skips to just after the first newline at or after its start. */
-  private findFirstLine(split: FileSplit): boolean {
-    const from = Math.max(0, split.start - this.bufferStart);
-    const newline = this.buffer.indexOf(NEWLINE, from);
-    if (newline === -1) return false;
-    split.offset = this.bufferStart + newline + 1;
-    return true;
-  }
-
-  private finishSplit(): void {
-    this.current++;
-    void this.handle?.close();
-    this.handle = undefined;
-    this.buffer = Buffer.alloc(0);
-    this.endOfFile = false;
-    this.reading = this.openCurrent();
-  }
-
-  private async openCurrent(): Promise<void> {
-    const split = this.splits[this.current];
-    if (!split) return;
-    try {
-      this.handle = await open(split.path, 'r');
-    } catch (error) {
-      this.failure = new FileConnectorError('FileNotFound', `FileSource: cannot open ${split.path}: ${(error as Error).message}`, error);
-      return;
-    }
-    this.bufferStart = split.offset ?? split.start;
-    this.readPosition = this.bufferStart;
-    this.buffer = Buffer.alloc(0);
-    this.endOfFile = false;
-    this.reading = undefined;
-  }
-
-  /** Drops emitted bytes before `offset`. */
-  private compact(offset: number): void {
-    if (offset > this.bufferStart) {
-      this.buffer = this.buffer.subarray(offset - this.bufferStart);
-      this.bufferStart = offset;
-    }
-  }
-
-  private startRead(): void {
-    if (this.reading !== undefined || this.endOfFile || this.handle === undefined) return;
-    const handle = this.handle;
-    const chunk = Buffer.allocUnsafe(this.chunkSize);
-    this.reading = handle.read(chunk, 0, chunk.length, this.readPosition).then(
-      ({ bytesRead }) => {
-        this.reading = undefined;
-        if (handle !== this.handle) return;
-        if (bytesRead === 0) {
-          this.endOfFile = true;
-          return;
-        }
-        this.readPosition += bytesRead;
-        this.buffer = this.buffer.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([this.buffer, chunk.subarray(0, bytesRead)]);
-      },
-      (error: Error) => {
-        this.reading = undefined;
-        this.failure = new FileConnectorError('FileReadFailed', `FileSource: reading ${this.splits[this.current]?.path} failed: ${error.message}`, error);
-      },
+  private finishCurrent(): void {
+    const finished = this.current!;
+    this.current = undefined;
+    this.splits.shift();
+    this.closing = this.closing.then(() =>
+      finished.close().catch((error: Error) => {
+        this.failure ??= new FileSourceError('FileReadFailed', `FileSource: closing ${finished.split.path} failed: ${error.message}`, error);
+      }),
     );
   }
 }
 
-/** Newlines never occur inside a multi-byte UTF-8 sequence, so a line decodes on its own. */
-function decode(buffer: Buffer, from: number, to: number): string {
-  if (to > from && buffer[to - 1] === CARRIAGE_RETURN) to--;
-  return buffer.toString('utf8', from, to);
+function restoreSplit(state: unknown): FileSplit {
+  const split = state as FileSplit;
+  if (typeof split?.path !== 'string' || typeof split.start !== 'number' || typeof split.end !== 'number') {
+    throw new FileSourceError('InvalidSplitState', `FileSource: cannot restore from ${JSON.stringify(state)}, which is not a FileSource split — restore the job from a checkpoint of the same job`);
+  }
+  return { path: split.path, start: split.start, end: split.end, offset: split.offset ?? null };
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new FileSourceError('InvalidOption', `FileSource: ${name} must be a positive whole number of bytes, got ${value}`);
+  }
+  return value;
 }

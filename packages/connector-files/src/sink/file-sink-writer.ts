@@ -63,8 +63,8 @@ export class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
   }
 
   isAvailable(): boolean {
-    // A failed writer reports itself available so that the task's next write() throws the failure
-    // instead of the task waiting on a disk queue that will never drain.
+    // After a failure the queued chunks are dropped and the pending count never falls again: a failed
+    // writer reports itself available, so that the task's next write() throws instead of waiting.
     return this.failure !== undefined || this.pendingBytes < MAX_PENDING_BYTES;
   }
 

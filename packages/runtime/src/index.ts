@@ -22,4 +22,5 @@ export { ARTIFACT_EXTERNALS, ArtifactMismatch, artifactHash, loadJobArtifact } f
 export { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 export type { KeyedStateSnapshot, StateSnapshot } from './state/keyed-state-snapshot.js';
 export { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type OperatorCheckpoint, type StateHandle } from './checkpoint/checkpoint-storage.js';
-export { FileCheckpointStorage, sha256 } from './checkpoint/file-checkpoint-storage.js';
+export { FileCheckpointStorage } from './checkpoint/file-checkpoint-storage.js';
+export { sha256 } from './checksum.js';

@@ -4,11 +4,11 @@
  * The file is written inside this package, where Node resolves those two names (a dependency and a
  * self-reference), whatever folder the job came from.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SageError } from '@sage/core';
+import { sha256 } from '../checksum.js';
 
 /** The packages a job artifact imports instead of bundling. */
 export const ARTIFACT_EXTERNALS = ['@sage/core', '@sage/runtime'] as const;
@@ -19,9 +19,8 @@ export class ArtifactMismatch extends SageError {
   }
 }
 
-export function artifactHash(content: Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
-}
+/** An artifact is named by the sha-256 of its bytes. */
+export const artifactHash = sha256;
 
 const cacheDirectory = fileURLToPath(new URL('../../.artifacts/', import.meta.url));
 

@@ -3,9 +3,9 @@
  *   <root>/<job id>/chk-<n>/<name>.state   state blobs
  *   <root>/<job id>/chk-<n>/_metadata      written last, by rename: a checkpoint without it is not complete
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256 } from '../checksum.js';
 import { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type StateHandle } from './checkpoint-storage.js';
 
 export class FileCheckpointStorage implements CheckpointStorage {
@@ -66,8 +66,4 @@ export class FileCheckpointStorage implements CheckpointStorage {
   private checkpointDir(jobId: string, checkpointId: number): string {
     return join(this.root, jobId, `chk-${checkpointId}`);
   }
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

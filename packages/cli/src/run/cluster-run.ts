@@ -1,6 +1,6 @@
 /** `sage run --jobmanager HOST:PORT`: submit the job, then follow it to its end unless detached. */
 import { JobClient, TERMINAL_JOB_STATES } from '../cluster/job-client.js';
-import type { PlannedJob } from './plan.js';
+import { edgeVertices, type PlannedJob } from './plan.js';
 import { ProgressLine, type ProgressSample } from './progress.js';
 import { printFailure, printSummary } from './summary.js';
 
@@ -18,8 +18,7 @@ export async function runOnCluster(job: PlannedJob, address: string, detached: b
     process.stdout.write(`Job ${job.jobGraph.name} submitted: ${jobId}\n`);
     if (detached) return 0;
 
-    const sources = new Set(job.jobGraph.vertices.filter((v) => v.operators[0]!.kind === 'source').map((v) => v.name));
-    const sinks = new Set(job.jobGraph.vertices.filter((v) => v.operators.some((o) => o.kind === 'sink')).map((v) => v.name));
+    const { sources, sinks } = edgeVertices(job.jobGraph);
     let sample: ProgressSample = { state: 'CREATED', recordsIn: 0, recordsOut: 0 };
     const progress = new ProgressLine(() => sample);
     let interrupted = false;
@@ -34,8 +33,8 @@ export async function runOnCluster(job: PlannedJob, address: string, detached: b
       details = await client.get(jobId);
       sample = {
         state: String(details.summary!.state),
-        recordsIn: details.tasks.filter((t) => sources.has(t.vertexName)).reduce((n, t) => n + Number(t.recordsIn), 0),
-        recordsOut: details.tasks.filter((t) => sinks.has(t.vertexName)).reduce((n, t) => n + Number(t.recordsOut), 0),
+        recordsIn: details.tasks.filter((t) => sources.has(t.vertexId)).reduce((n, t) => n + Number(t.recordsIn), 0),
+        recordsOut: details.tasks.filter((t) => sinks.has(t.vertexId)).reduce((n, t) => n + Number(t.recordsOut), 0),
       };
     }
     progress.stop();
@@ -45,12 +44,13 @@ export async function runOnCluster(job: PlannedJob, address: string, detached: b
       return 130;
     }
     const summary = details.summary!;
-    const byVertex = new Map<string, { name: string; parallelism: number; recordsIn: number; recordsOut: number }>();
+    // By vertex id: two vertices may share a name (two `Map -> Sink: Discard` branches).
+    const byVertex = new Map<number, { name: string; parallelism: number; recordsIn: number; recordsOut: number }>();
     for (const task of details.tasks) {
-      const line = byVertex.get(task.vertexName) ?? { name: task.vertexName, parallelism: task.parallelism, recordsIn: 0, recordsOut: 0 };
+      const line = byVertex.get(task.vertexId) ?? { name: task.vertexName, parallelism: task.parallelism, recordsIn: 0, recordsOut: 0 };
       line.recordsIn += Number(task.recordsIn);
       line.recordsOut += Number(task.recordsOut);
-      byVertex.set(task.vertexName, line);
+      byVertex.set(task.vertexId, line);
     }
     printSummary(summary.jobName, String(summary.state), Number(summary.endedAt) - Number(summary.submittedAt), [...byVertex.values()]);
     if (summary.state === 'FINISHED') return 0;

@@ -1,14 +1,13 @@
 /** `sage run --local`: the whole job in this process, in a LocalCluster. */
 import { LocalCluster } from '@sage/runtime';
-import type { PlannedJob } from './plan.js';
+import { edgeVertices, type PlannedJob } from './plan.js';
 import { ProgressLine } from './progress.js';
 import { printFailure, printSummary } from './summary.js';
 
 /** Runs the job to its end; resolves with the process exit code. */
 export async function runLocally(job: PlannedJob): Promise<number> {
   const execution = new LocalCluster().execute(job.jobGraph);
-  const sources = new Set(job.jobGraph.vertices.filter((v) => v.operators[0]!.kind === 'source').map((v) => v.id));
-  const sinks = new Set(job.jobGraph.vertices.filter((v) => v.operators.some((o) => o.kind === 'sink')).map((v) => v.id));
+  const { sources, sinks } = edgeVertices(job.jobGraph);
   const progress = new ProgressLine(() => {
     const vertices = execution.progress();
     return {

@@ -47,3 +47,11 @@ function userStack(error: unknown): string {
     .filter((line) => !line.includes('(node:internal/'))
     .join('\n');
 }
+
+/** Vertex ids of a job's sources (records in) and of the vertices holding its sinks (records out). */
+export function edgeVertices(jobGraph: JobGraph): { readonly sources: ReadonlySet<number>; readonly sinks: ReadonlySet<number> } {
+  return {
+    sources: new Set(jobGraph.vertices.filter((v) => v.operators[0]!.kind === 'source').map((v) => v.id)),
+    sinks: new Set(jobGraph.vertices.filter((v) => v.operators.some((o) => o.kind === 'sink')).map((v) => v.id)),
+  };
+}

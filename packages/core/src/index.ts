@@ -60,6 +60,7 @@ export { StreamGraph, type ChainingStrategy, type OperatorKind, type Partitioner
 export {
   JobGraph,
   type JobEdgeDescriptor,
+  type JobExecutionConfig,
   type JobGraphDescriptor,
   type JobVertexDescriptor,
   type OperatorDescriptor,
@@ -76,5 +77,15 @@ export {
   type KeyGroupRange,
 } from './keys/key-groups.js';
 export { hashKey } from './keys/key-hash.js';
+
+export {
+  CHECKPOINT_DEFAULTS,
+  resolveCheckpointConfig,
+  type CheckpointConfig,
+  type CheckpointingMode,
+  type CheckpointingOptions,
+  type ResolvedCheckpointConfig,
+} from './config/checkpoint-config.js';
+export { RestartStrategies, defaultRestartStrategy, type RestartStrategyConfig } from './config/restart-strategies.js';
 
 export { IllegalOperatorUsage, InvalidJobGraph, InvalidJobModule, SageError } from './errors.js';

@@ -10,6 +10,8 @@ import type { JobGraph } from '../graph/job-graph.js';
 import { StreamGraph } from '../graph/stream-graph.js';
 import { DEFAULT_MAX_PARALLELISM } from '../keys/key-groups.js';
 import { SingleOutputStream } from './data-stream.js';
+import { checkCheckpointConfig, type CheckpointConfig, type CheckpointingOptions } from '../config/checkpoint-config.js';
+import type { RestartStrategyConfig } from '../config/restart-strategies.js';
 
 export interface EnvironmentOptions {
   readonly jobName?: string;
@@ -29,6 +31,8 @@ export class StreamExecutionEnvironment {
   private jobName: string;
   private parallelism: number;
   private maxParallelism: number;
+  private checkpointing: CheckpointConfig | null = null;
+  private restartStrategy: RestartStrategyConfig | null = null;
 
   constructor(options: EnvironmentOptions = {}) {
     this.jobName = options.jobName ?? 'Sage job';
@@ -63,6 +67,26 @@ export class StreamExecutionEnvironment {
 
   getMaxParallelism(): number {
     return this.maxParallelism;
+  }
+
+  /**
+   * Takes a checkpoint every `intervalMs`: sources record their positions, barriers flow with the
+   * records, every operator snapshots its state, and transactional sinks commit when a checkpoint
+   * completes. After a failure the job restarts from the latest completed checkpoint.
+   */
+  enableCheckpointing(intervalMs: number, options: CheckpointingOptions = {}): this {
+    this.checkpointing = checkCheckpointConfig({ ...options, intervalMs });
+    return this;
+  }
+
+  getCheckpointConfig(): CheckpointConfig | null {
+    return this.checkpointing;
+  }
+
+  /** What happens after a failure; see RestartStrategies. Without one, the cluster's default applies. */
+  setRestartStrategy(strategy: RestartStrategyConfig): this {
+    this.restartStrategy = strategy;
+    return this;
   }
 
   /** The given elements, in order, from one subtask. */
@@ -108,6 +132,8 @@ export class StreamExecutionEnvironment {
       jobName: this.jobName,
       defaultParallelism: this.parallelism,
       maxParallelism: this.maxParallelism,
+      checkpointing: this.checkpointing,
+      restartStrategy: this.restartStrategy,
     });
   }
 }

@@ -13,11 +13,15 @@ import {
   type OperatorDescriptor,
 } from './job-graph.js';
 import type { PartitionerKind, StreamEdge, StreamGraph, StreamNode } from './stream-graph.js';
+import type { CheckpointConfig } from '../config/checkpoint-config.js';
+import type { RestartStrategyConfig } from '../config/restart-strategies.js';
 
 export interface CompileOptions {
   readonly jobName: string;
   readonly defaultParallelism: number;
   readonly maxParallelism: number;
+  readonly checkpointing?: CheckpointConfig | null;
+  readonly restartStrategy?: RestartStrategyConfig | null;
 }
 
 interface ResolvedNode {
@@ -101,7 +105,9 @@ export function compileJobGraph(graph: StreamGraph, options: CompileOptions): Jo
   const body = { name: options.jobName, maxParallelism: options.maxParallelism, vertices, edges };
   const fingerprint = fingerprintOf(JSON.stringify(body) + '\n' + functionText);
   const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
-  return new JobGraph({ ...body, fingerprint }, nodes);
+  // Execution settings stay out of the fingerprint: they do not change what runs where.
+  const execution = { checkpointing: options.checkpointing ?? null, restartStrategy: options.restartStrategy ?? null };
+  return new JobGraph({ ...body, fingerprint, execution }, nodes);
 }
 
 function checkMaxParallelism(maxParallelism: number): void {

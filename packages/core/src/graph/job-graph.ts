@@ -7,6 +7,8 @@
  */
 import { InvalidJobGraph } from '../errors.js';
 import type { OperatorKind, PartitionerKind, StreamNode } from './stream-graph.js';
+import type { CheckpointConfig } from '../config/checkpoint-config.js';
+import type { RestartStrategyConfig } from '../config/restart-strategies.js';
 
 export interface OperatorDescriptor {
   readonly nodeId: number;
@@ -46,6 +48,13 @@ export interface JobGraphDescriptor {
   /** In topological order. */
   readonly vertices: readonly JobVertexDescriptor[];
   readonly edges: readonly JobEdgeDescriptor[];
+  /** How the job runs: checkpoints (null: off) and the restart strategy (null: the cluster's default). */
+  readonly execution: JobExecutionConfig;
+}
+
+export interface JobExecutionConfig {
+  readonly checkpointing: CheckpointConfig | null;
+  readonly restartStrategy: RestartStrategyConfig | null;
 }
 
 export class JobGraph {

@@ -1,7 +1,9 @@
 /**
  * Checkpoints in Redis, namespaced per cluster and job:
  *   sage:{cluster}:job:{job}:chk:{n}:state:{name}   a state blob (binary)
+ *   sage:{cluster}:job:{job}:chk:{n}:blobs          set of the checkpoint's blob keys, for discarding
  *   sage:{cluster}:job:{job}:chk:{n}:meta           the checkpoint's metadata (JSON)
+ *   sage:{cluster}:job:{job}:checkpoint-counter     the last checkpoint id handed out
  *   sage:{cluster}:job:{job}:checkpoints            sorted set of completed checkpoint ids
  * A checkpoint becomes visible when its metadata and its entry in the sorted set are written, together,
  * in one MULTI/EXEC; blobs of a checkpoint that never completes are never listed and are discarded.
@@ -28,9 +30,15 @@ export class RedisCheckpointStorage implements CheckpointStorage {
     this.prefix = `sage:${options.clusterId}`;
   }
 
+  async nextCheckpointId(jobId: string): Promise<number> {
+    return this.redis.incr(`${this.prefix}:job:${jobId}:checkpoint-counter`);
+  }
+
   async writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle> {
-    const key = `${this.checkpointKey(jobId, checkpointId)}:state:${name}`;
-    await this.redis.set(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const base = this.checkpointKey(jobId, checkpointId);
+    const key = `${base}:state:${name}`;
+    // The blob's key goes into the checkpoint's index with it, so discarding never scans the keyspace.
+    await this.redis.multi().set(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).sadd(`${base}:blobs`, key).exec();
     return { uri: key, bytes: bytes.length, checksum: sha256(bytes) };
   }
 
@@ -60,15 +68,11 @@ export class RedisCheckpointStorage implements CheckpointStorage {
   }
 
   async discardCheckpoint(jobId: string, checkpointId: number): Promise<void> {
-    // Listed first, so a concurrent restore never picks a checkpoint whose blobs are going.
+    const base = this.checkpointKey(jobId, checkpointId);
+    // Unlisted first, so a concurrent restore never picks a checkpoint whose blobs are going.
     await this.redis.zrem(this.listKey(jobId), String(checkpointId));
-    const pattern = `${escapeGlob(this.checkpointKey(jobId, checkpointId))}:*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      if (keys.length > 0) await this.redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    const blobs = await this.redis.smembers(`${base}:blobs`);
+    await this.redis.unlink(...blobs, `${base}:blobs`, `${base}:meta`);
   }
 
   async close(): Promise<void> {
@@ -84,6 +88,3 @@ export class RedisCheckpointStorage implements CheckpointStorage {
   }
 }
 
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}

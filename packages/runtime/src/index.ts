@@ -1,5 +1,5 @@
-export { LocalCluster, JobExecution, type JobResult, type JobState, type LocalClusterOptions, type VertexProgress } from './cluster/local-cluster.js';
-export { Task, TaskCanceled, TaskFailure, type TaskSpec, type TaskState } from './tasks/task.js';
+export { LocalCluster, JobExecution, type ExecuteOptions, type JobResult, type JobState, type LocalClusterOptions, type VertexProgress } from './cluster/local-cluster.js';
+export { Task, TaskCanceled, TaskFailure, type CheckpointResponder, type TaskCheckpointAck, type TaskCheckpointing, type TaskSpec, type TaskState } from './tasks/task.js';
 export { Mailbox, type Mail } from './tasks/mailbox.js';
 export { Signal } from './tasks/signal.js';
 export { OperatorChain } from './tasks/operator-chain.js';
@@ -24,3 +24,15 @@ export type { KeyedStateSnapshot, StateSnapshot } from './state/keyed-state-snap
 export { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type OperatorCheckpoint, type StateHandle } from './checkpoint/checkpoint-storage.js';
 export { FileCheckpointStorage } from './checkpoint/file-checkpoint-storage.js';
 export { sha256 } from './checksum.js';
+export {
+  CheckpointCoordinator,
+  CheckpointFailure,
+  type CheckpointCoordinatorSpec,
+  type CheckpointParticipants,
+  type CheckpointStats,
+  type CoordinatorLog,
+} from './checkpoint/checkpoint-coordinator.js';
+export { NoUsableCheckpoint, latestUsableCheckpoint, verifyCheckpoint } from './checkpoint/restore-selection.js';
+export type { TaskRestore, RestoredOperatorState } from './checkpoint/task-restore.js';
+export { NonRestoredState, assignSubtaskState, checkRestoreCompatibility, redistributeOperatorState } from './checkpoint/state-assignment.js';
+export { RestartBackoff } from './failover/restart-backoff.js';

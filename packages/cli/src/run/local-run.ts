@@ -1,5 +1,5 @@
 /** `sage run --local`: the whole job in this process, in a LocalCluster. */
-import { LocalCluster } from '@sage/runtime';
+import { LocalCluster, TaskFailure } from '@sage/runtime';
 import { edgeVertices, type PlannedJob } from './plan.js';
 import { ProgressLine } from './progress.js';
 import { printFailure, printSummary } from './summary.js';
@@ -25,7 +25,8 @@ export async function runLocally(job: PlannedJob): Promise<number> {
   printSummary(result.jobName, result.state, result.durationMs, result.vertices);
   if (result.state === 'FINISHED') return 0;
   if (result.state === 'CANCELED') return 130;
-  const cause = result.failure?.cause;
-  printFailure(result.failure?.taskName ?? 'the job', cause instanceof Error ? (cause.stack ?? String(cause)) : String(cause));
+  const failure = result.failure;
+  const cause = failure instanceof TaskFailure ? failure.cause : failure;
+  printFailure(failure instanceof TaskFailure ? failure.taskName : 'the job', cause instanceof Error ? (cause.stack ?? String(cause)) : String(cause));
   return 1;
 }

@@ -11,6 +11,31 @@ import { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, ty
 export class FileCheckpointStorage implements CheckpointStorage {
   constructor(private readonly root: string) {}
 
+  private counterLock: Promise<unknown> = Promise.resolve();
+
+  /** One at a time: a savepoint and a periodic checkpoint may ask together. */
+  nextCheckpointId(jobId: string): Promise<number> {
+    const next = this.counterLock.then(() => this.incrementCounter(jobId));
+    this.counterLock = next.catch(() => {});
+    return next;
+  }
+
+  private async incrementCounter(jobId: string): Promise<number> {
+    const dir = join(this.root, jobId);
+    await mkdir(dir, { recursive: true });
+    const counter = join(dir, 'checkpoint-counter');
+    let last = 0;
+    try {
+      last = Number(await readFile(counter, 'utf8')) || 0;
+    } catch {
+      // First checkpoint of this job.
+    }
+    const next = last + 1;
+    await writeFile(`${counter}.partial`, String(next));
+    await rename(`${counter}.partial`, counter);
+    return next;
+  }
+
   async writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle> {
     const dir = this.checkpointDir(jobId, checkpointId);
     await mkdir(dir, { recursive: true });

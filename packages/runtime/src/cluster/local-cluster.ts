@@ -1,13 +1,32 @@
 /**
  * Runs a whole JobGraph in this process: one Task per subtask, connected by bounded in-process
  * channels with exactly the partitioning a cluster uses, so a job gives the same results here as on
- * TaskManagers. Used by `sage run --local` and by tests.
+ * TaskManagers. A job with checkpointing gets a CheckpointCoordinator over a CheckpointStorage (the
+ * file system unless told otherwise) and restarts from its latest completed checkpoint after a
+ * failure, as its restart strategy allows. Used by `sage run --local` and by tests.
  */
-import type { JobEdgeDescriptor, JobGraph } from '@sage/core';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  defaultRestartStrategy,
+  resolveCheckpointConfig,
+  SageError,
+  type JobEdgeDescriptor,
+  type JobGraph,
+  type ResolvedCheckpointConfig,
+} from '@sage/core';
+import { CheckpointCoordinator, type CheckpointStats, type CoordinatorLog } from '../checkpoint/checkpoint-coordinator.js';
+import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/checkpoint-storage.js';
+import { FileCheckpointStorage } from '../checkpoint/file-checkpoint-storage.js';
+import { latestUsableCheckpoint } from '../checkpoint/restore-selection.js';
+import { checkRestoreCompatibility } from '../checkpoint/state-assignment.js';
+import type { TaskRestore } from '../checkpoint/task-restore.js';
+import { RestartBackoff } from '../failover/restart-backoff.js';
 import { LocalChannel } from '../network/channel.js';
 import { InputGate } from '../network/input-gate.js';
 import { createRecordWriter, type RecordWriter } from '../network/record-writer.js';
-import { Task, type TaskFailure } from '../tasks/task.js';
+import { Task, TaskFailure, type TaskCheckpointing } from '../tasks/task.js';
 
 export interface LocalClusterOptions {
   /** Records per batch between tasks. */
@@ -16,7 +35,19 @@ export interface LocalClusterOptions {
   readonly channelCapacity?: number;
 }
 
-export type JobState = 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
+export interface ExecuteOptions {
+  /** Names the job in checkpoint storage; random when not given. */
+  readonly jobId?: string;
+  /** Where checkpoints go; a directory under the system's temp directory when not given. */
+  readonly checkpointStorage?: CheckpointStorage;
+  /** A checkpoint or savepoint to start from. */
+  readonly restoreFrom?: CompletedCheckpoint;
+  /** Start even when `restoreFrom` has state for operator uids the job no longer has (that state is dropped). */
+  readonly allowNonRestoredState?: boolean;
+  readonly log?: CoordinatorLog;
+}
+
+export type JobState = 'RUNNING' | 'RESTARTING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 
 export interface VertexProgress {
   readonly id: number;
@@ -28,12 +59,15 @@ export interface VertexProgress {
 
 export interface JobResult {
   readonly jobName: string;
-  readonly state: Exclude<JobState, 'RUNNING'>;
+  readonly state: Exclude<JobState, 'RUNNING' | 'RESTARTING'>;
   readonly durationMs: number;
-  /** The first task failure, when the job failed. */
-  readonly failure: TaskFailure | undefined;
+  /** Why the job failed: the last task failure, or a job-level error (checkpoints, restore). */
+  readonly failure: TaskFailure | SageError | undefined;
   readonly vertices: readonly VertexProgress[];
+  readonly restarts: number;
 }
+
+const SILENT_LOG: CoordinatorLog = { info() {}, warn() {} };
 
 export class LocalCluster {
   private readonly batchSize: number;
@@ -45,12 +79,23 @@ export class LocalCluster {
   }
 
   /** Starts the job; await `execution.result` for its outcome. */
-  execute(jobGraph: JobGraph): JobExecution {
+  execute(jobGraph: JobGraph, options: ExecuteOptions = {}): JobExecution {
+    if (options.restoreFrom) checkRestoreCompatibility(options.restoreFrom, jobGraph.descriptor, options.allowNonRestoredState ?? false);
+    return new JobExecution(jobGraph, options, (attempt, restore, checkpointing, jobEnd) =>
+      this.createTasks(jobGraph, attempt, restore, checkpointing, jobEnd),
+    );
+  }
+
+  private createTasks(
+    jobGraph: JobGraph,
+    attempt: number,
+    restore: TaskRestore | undefined,
+    checkpointing: TaskCheckpointing | undefined,
+    jobEnd: JobEndBarrier,
+  ): Task[] {
     const channels = new Map<number, LocalChannel[][]>();
     for (const edge of jobGraph.edges) channels.set(edge.id, this.channelsFor(jobGraph, edge));
-
     const tasks: Task[] = [];
-    const jobEnd = new JobEndBarrier(tasks);
     for (const vertex of jobGraph.vertices) {
       const inputs = jobGraph.inputsOf(vertex.id);
       const outputs = jobGraph.outputsOf(vertex.id);
@@ -78,15 +123,17 @@ export class LocalCluster {
             jobGraph,
             vertexId: vertex.id,
             subtaskIndex: subtask,
-            attemptNumber: 0,
+            attemptNumber: attempt,
             inputGate: inputs.length > 0 ? new InputGate(gateChannels) : null,
             writers,
             awaitJobEnd: () => jobEnd.reached,
+            ...(checkpointing ? { checkpointing } : {}),
+            ...(restore ? { restore } : {}),
           }),
         );
       }
     }
-    return new JobExecution(jobGraph, tasks, jobEnd);
+    return tasks;
   }
 
   /** channels[upstream subtask][downstream subtask]; forward edges only have the diagonal. */
@@ -103,17 +150,42 @@ export class LocalCluster {
   }
 }
 
+type TaskFactory = (
+  attempt: number,
+  restore: TaskRestore | undefined,
+  checkpointing: TaskCheckpointing | undefined,
+  jobEnd: JobEndBarrier,
+) => Task[];
+
 export class JobExecution {
   readonly result: Promise<JobResult>;
   readonly startedAt = Date.now();
+  readonly jobId: string;
   private state: JobState = 'RUNNING';
+  private currentTasks: Task[] = [];
+  private jobEnd: JobEndBarrier | undefined;
+  private coordinator: CheckpointCoordinator | undefined;
+  private readonly checkpointConfig: ResolvedCheckpointConfig | undefined;
+  private readonly storage: CheckpointStorage | undefined;
+  private readonly backoff: RestartBackoff;
+  private readonly log: CoordinatorLog;
+  private readonly completedListeners: ((checkpoint: CompletedCheckpoint, stats: CheckpointStats) => void)[] = [];
+  private wakeFromDelay: (() => void) | undefined;
+  private attemptFailure: TaskFailure | SageError | undefined;
+  private cancelAttempt: (() => void) | undefined;
 
   constructor(
     readonly jobGraph: JobGraph,
-    readonly tasks: readonly Task[],
-    private readonly jobEnd: JobEndBarrier,
+    private readonly options: ExecuteOptions,
+    private readonly createTasks: TaskFactory,
   ) {
-    for (const task of tasks) task.onStateChange(() => jobEnd.check());
+    this.jobId = options.jobId ?? randomBytes(16).toString('hex');
+    this.log = options.log ?? SILENT_LOG;
+    const execution = jobGraph.descriptor.execution;
+    this.checkpointConfig = execution.checkpointing ? resolveCheckpointConfig(execution.checkpointing) : undefined;
+    this.storage =
+      options.checkpointStorage ?? (this.checkpointConfig || options.restoreFrom ? new FileCheckpointStorage(join(tmpdir(), 'sage-checkpoints')) : undefined);
+    this.backoff = new RestartBackoff(execution.restartStrategy ?? defaultRestartStrategy(this.checkpointConfig !== undefined));
     this.result = this.run();
   }
 
@@ -121,18 +193,55 @@ export class JobExecution {
     return this.state;
   }
 
-  cancel(): void {
-    if (this.state === 'RUNNING') this.state = 'CANCELED';
-    this.jobEnd.abandon();
-    for (const task of this.tasks) task.cancel();
+  /** The tasks of the current attempt. */
+  get tasks(): readonly Task[] {
+    return this.currentTasks;
   }
 
-  /** Records in and out per vertex, summed over its subtasks. */
+  get restarts(): number {
+    return this.backoff.restartCount;
+  }
+
+  /** Called after every completed checkpoint or savepoint. */
+  onCheckpointCompleted(listener: (checkpoint: CompletedCheckpoint, stats: CheckpointStats) => void): void {
+    this.completedListeners.push(listener);
+  }
+
+  cancel(): void {
+    if (this.state === 'RUNNING' || this.state === 'RESTARTING') this.state = 'CANCELED';
+    this.wakeFromDelay?.();
+    this.cancelAttempt?.();
+  }
+
+  /** Takes a savepoint now; resolves when it is complete. */
+  triggerSavepoint(): Promise<CompletedCheckpoint> {
+    if (this.coordinator === undefined) {
+      return Promise.reject(new SageError('SavepointUnavailable', 'This job runs without checkpointing: call env.enableCheckpointing(ms) to take savepoints'));
+    }
+    return this.coordinator.triggerSavepoint();
+  }
+
+  /**
+   * Stop-with-savepoint: takes a savepoint, lets the sinks commit what it covers, then cancels the job,
+   * so that the job's committed output ends exactly at the savepoint and a job resumed from it
+   * continues without a gap or an overlap.
+   */
+  async stopWithSavepoint(): Promise<CompletedCheckpoint> {
+    if (this.coordinator === undefined) {
+      throw new SageError('SavepointUnavailable', 'This job runs without checkpointing: call env.enableCheckpointing(ms) to take savepoints');
+    }
+    const savepoint = await this.coordinator.triggerSavepoint({ terminate: true });
+    this.cancel();
+    await this.result;
+    return savepoint;
+  }
+
+  /** Records in and out per vertex, summed over the subtasks of the current attempt. */
   progress(): VertexProgress[] {
     return this.jobGraph.vertices.map((vertex) => {
       let recordsIn = 0;
       let recordsOut = 0;
-      for (const task of this.tasks) {
+      for (const task of this.currentTasks) {
         if (task.vertexId !== vertex.id) continue;
         recordsIn += task.metrics.recordsIn;
         recordsOut += task.metrics.recordsOut;
@@ -142,44 +251,151 @@ export class JobExecution {
   }
 
   private async run(): Promise<JobResult> {
-    let failure: TaskFailure | undefined;
+    let restore: CompletedCheckpoint | undefined = this.options.restoreFrom;
+    for (let attempt = 0; ; attempt++) {
+      this.attemptFailure = undefined;
+      await this.runAttempt(attempt, restore);
+      // Read through methods: both change while the attempt runs, which TypeScript's narrowing cannot see.
+      if (this.isCanceled()) return this.finish('CANCELED');
+      const failure = this.currentFailure();
+      if (failure === undefined) return this.finish('FINISHED');
+      const delay = this.backoff.onFailure();
+      if (delay === null) {
+        if (this.backoff.restartCount > 0) {
+          this.log.warn({ job: this.jobId }, `Job ${this.jobId} will not restart again: ${this.backoff.describeExhausted()}`);
+        }
+        return this.finish('FAILED');
+      }
+      this.state = 'RESTARTING';
+      this.log.warn({ job: this.jobId, delayMs: delay, cause: failure.message }, `Job ${this.jobId} failed; restarting in ${delay} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeFromDelay = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeFromDelay = undefined;
+      if (this.isCanceled()) return this.finish('CANCELED');
+      this.state = 'RUNNING';
+      if (this.storage !== undefined) {
+        try {
+          restore = (await latestUsableCheckpoint(this.storage, this.jobId, this.log)) ?? this.options.restoreFrom;
+        } catch (error) {
+          this.attemptFailure = error as SageError;
+          return this.finish('FAILED');
+        }
+      }
+    }
+  }
+
+  private async runAttempt(attempt: number, restoreFrom: CompletedCheckpoint | undefined): Promise<void> {
+    const jobEnd = new JobEndBarrier();
+    this.jobEnd = jobEnd;
+    const coordinator = this.checkpointConfig && this.storage ? this.createCoordinator(this.checkpointConfig, this.storage) : undefined;
+    const checkpointing: TaskCheckpointing | undefined =
+      coordinator || restoreFrom
+        ? {
+            jobId: this.jobId,
+            mode: this.checkpointConfig?.mode ?? 'exactly-once',
+            storage: this.storage!,
+            responder: {
+              acknowledge: (ack) => coordinator?.acknowledge(ack),
+              decline: (id, vertex, subtask, reason) => coordinator?.decline(id, vertex, subtask, reason),
+            },
+          }
+        : undefined;
+    const restore = restoreFrom ? { checkpointId: restoreFrom.checkpointId, operators: restoreFrom.operators } : undefined;
+    const tasks = this.createTasks(attempt, restore, checkpointing, jobEnd);
+    this.currentTasks = tasks;
+    this.coordinator = coordinator;
+    const cancelAll = () => {
+      jobEnd.resolve(false);
+      for (const task of tasks) task.cancel();
+    };
+    this.cancelAttempt = cancelAll;
+    if (this.state === 'CANCELED') cancelAll();
+    for (const task of tasks) {
+      task.onStateChange((t) => {
+        if (tasks.every((other) => other.state === 'FINISHING' || other.state === 'FINISHED')) jobEnd.resolve(true);
+        if (t.state === 'FINISHING' || t.state === 'FINISHED') coordinator?.taskEnded(t.vertexId, t.subtaskIndex);
+      });
+    }
+    coordinator?.start();
     await Promise.all(
-      this.tasks.map((task) =>
+      tasks.map((task) =>
         task.run().catch((error: TaskFailure) => {
-          if (failure === undefined) {
-            failure = error;
-            this.state = 'FAILED';
-            this.jobEnd.abandon();
-            for (const other of this.tasks) other.cancel();
+          if (this.attemptFailure === undefined) {
+            this.attemptFailure = error;
+            cancelAll();
           }
         }),
       ),
     );
-    if (this.state === 'RUNNING') this.state = 'FINISHED';
+    coordinator?.stop();
+    this.cancelAttempt = undefined;
+  }
+
+  private createCoordinator(config: ResolvedCheckpointConfig, storage: CheckpointStorage): CheckpointCoordinator {
+    const tasks = () => this.currentTasks;
+    const coordinator: CheckpointCoordinator = new CheckpointCoordinator({
+      jobId: this.jobId,
+      graph: this.jobGraph.descriptor,
+      config,
+      storage,
+      log: this.log,
+      participants: {
+        allTasksRunning: () => tasks().every((t) => t.state === 'RUNNING'),
+        triggerSources: (id, timestamp) => {
+          for (const task of tasks()) if (this.jobGraph.inputsOf(task.vertexId).length === 0) task.triggerCheckpoint(id, timestamp);
+        },
+        notifyComplete: async (id) => {
+          await Promise.all(tasks().map((task) => task.notifyCheckpointComplete(id)));
+        },
+        notifyAborted: (id) => {
+          for (const task of tasks()) task.notifyCheckpointAborted(id);
+        },
+      },
+      onTooManyFailures: (cause) => {
+        if (this.attemptFailure === undefined) {
+          this.attemptFailure = cause;
+          this.cancelAttempt?.();
+        }
+      },
+      onCompleted: (checkpoint, stats) => {
+        for (const listener of this.completedListeners) listener(checkpoint, stats);
+      },
+    });
+    return coordinator;
+  }
+
+  private isCanceled(): boolean {
+    return this.state === 'CANCELED';
+  }
+
+  private currentFailure(): TaskFailure | SageError | undefined {
+    return this.attemptFailure;
+  }
+
+  private finish(state: Exclude<JobState, 'RUNNING' | 'RESTARTING'>): JobResult {
+    this.state = state;
     return {
       jobName: this.jobGraph.name,
-      state: this.state as JobResult['state'],
+      state,
       durationMs: Date.now() - this.startedAt,
-      failure,
+      failure: state === 'FAILED' ? this.attemptFailure : undefined,
       vertices: this.progress(),
+      restarts: this.backoff.restartCount,
     };
   }
 }
 
-/** Resolves true when every task of the job has reached the end of its input, false if it never will. */
-class JobEndBarrier {
+/** Resolves true when every task of the attempt has reached the end of its input, false if it never will. */
+export class JobEndBarrier {
   readonly reached: Promise<boolean>;
-  private resolve!: (value: boolean) => void;
+  resolve!: (value: boolean) => void;
 
-  constructor(private readonly tasks: readonly Task[]) {
+  constructor() {
     this.reached = new Promise((resolve) => (this.resolve = resolve));
-  }
-
-  check(): void {
-    if (this.tasks.every((t) => t.state === 'FINISHING' || t.state === 'FINISHED')) this.resolve(true);
-  }
-
-  abandon(): void {
-    this.resolve(false);
   }
 }

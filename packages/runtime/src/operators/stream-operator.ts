@@ -7,6 +7,8 @@ import type { KeySelector } from '@sage/core';
 import type { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import { Output } from './output.js';
+import type { OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import type { RestoredOperatorState } from '../checkpoint/task-restore.js';
 
 /** Anything a chain can feed a record into: an operator, or a RecordWriter to the network. */
 export interface Input {
@@ -25,6 +27,8 @@ export interface OperatorContext {
   readonly keySelector: KeySelector<unknown, unknown> | null;
   readonly keyedBackend: HeapKeyedStateBackend | null;
   readonly metrics: TaskMetrics;
+  /** This subtask's share of the operator's state in the checkpoint the task restores from, if any. */
+  readonly restoredState: RestoredOperatorState | undefined;
 }
 
 export abstract class StreamOperator implements Input {
@@ -45,6 +49,17 @@ export abstract class StreamOperator implements Input {
   async finish(): Promise<void> {}
 
   async close(): Promise<void> {}
+
+  /**
+   * The operator's state at a checkpoint barrier, captured in the task's mailbox between two records.
+   * Keyed operators return their key groups; operators with operator state override this.
+   */
+  async snapshotState(_checkpointId: number): Promise<OperatorSnapshot | undefined> {
+    return this.backend === null ? undefined : { keyed: this.backend.snapshot() };
+  }
+
+  /** Checkpoint `checkpointId` is complete on every task: transactional work up to it may be committed. */
+  async notifyCheckpointComplete(_checkpointId: number): Promise<void> {}
 
   /** For operators after keyBy: scopes keyed state to this record's key. */
   protected setKeyOf(value: unknown): void {

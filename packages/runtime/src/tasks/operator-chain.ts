@@ -11,6 +11,8 @@ import { SinkOperator } from '../operators/sink-operator.js';
 import type { Input, StreamOperator } from '../operators/stream-operator.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
 import type { Signal } from './signal.js';
+import type { OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import type { RestoredOperatorState } from '../checkpoint/task-restore.js';
 
 export interface ChainSpec {
   readonly jobGraph: JobGraph;
@@ -20,6 +22,8 @@ export interface ChainSpec {
   /** This subtask's writer for each outgoing job edge, by edge id. */
   readonly writers: ReadonlyMap<number, RecordWriter>;
   readonly metrics: TaskMetrics;
+  /** State restored from a checkpoint, by operator uid; empty on a fresh start. */
+  readonly restored: ReadonlyMap<string, RestoredOperatorState>;
 }
 
 export class OperatorChain {
@@ -44,6 +48,16 @@ export class OperatorChain {
         continue;
       }
       const keySelector = (node.keySelector as KeySelector<unknown, unknown> | undefined) ?? null;
+      const restoredState = spec.restored.get(descriptor.uid);
+      const keyedBackend =
+        keySelector === null
+          ? null
+          : new HeapKeyedStateBackend(
+              keyGroupRangeForSubtask(vertex.maxParallelism, vertex.parallelism, spec.subtaskIndex),
+              vertex.maxParallelism,
+              descriptor.name,
+            );
+      if (keyedBackend !== null && restoredState !== undefined) keyedBackend.restore(restoredState.keyed);
       const operator = createOperator(node, {
         jobName: jobGraph.name,
         operatorName: descriptor.name,
@@ -53,15 +67,9 @@ export class OperatorChain {
         maxParallelism: vertex.maxParallelism,
         attemptNumber: spec.attemptNumber,
         keySelector,
-        keyedBackend:
-          keySelector === null
-            ? null
-            : new HeapKeyedStateBackend(
-                keyGroupRangeForSubtask(vertex.maxParallelism, vertex.parallelism, spec.subtaskIndex),
-                vertex.maxParallelism,
-                descriptor.name,
-              ),
+        keyedBackend,
         metrics: spec.metrics,
+        restoredState,
       });
       operator.output = output;
       built.set(descriptor.nodeId, operator);
@@ -79,6 +87,23 @@ export class OperatorChain {
   /** End of input: head first, so what an operator emits while finishing still reaches the ones after it. */
   async finish(): Promise<void> {
     for (const operator of this.operators) await operator.finish();
+  }
+
+  /**
+   * Every operator's state at a checkpoint barrier, by uid, head first. Sinks flush and hand over
+   * their committables here, which is why this may wait; the task takes no input meanwhile.
+   */
+  async snapshotState(checkpointId: number): Promise<Map<string, OperatorSnapshot>> {
+    const snapshots = new Map<string, OperatorSnapshot>();
+    for (const operator of this.operators) {
+      const snapshot = await operator.snapshotState(checkpointId);
+      if (snapshot !== undefined) snapshots.set(operator.context.operatorUid, snapshot);
+    }
+    return snapshots;
+  }
+
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    for (const operator of this.operators) await operator.notifyCheckpointComplete(checkpointId);
   }
 
   /** True when a sink of this chain waits for the job-wide commit at the end of input. */

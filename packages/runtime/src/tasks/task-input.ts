@@ -7,7 +7,8 @@ import type { ReaderOutput, SourceReader } from '@sage/core';
 import type { InputGate } from '../network/input-gate.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import type { Input } from '../operators/stream-operator.js';
-import { EndOfPartition, NO_TIMESTAMP, RecordBatch } from '../records/stream-elements.js';
+import { CheckpointBarrier, EndOfPartition, NO_TIMESTAMP, RecordBatch } from '../records/stream-elements.js';
+import type { BarrierAligner } from '../checkpoint/barrier-aligner.js';
 import type { Signal } from './signal.js';
 
 export type InputStatus = 'more' | 'nothing' | 'end';
@@ -47,6 +48,10 @@ export class NetworkInput implements TaskInput {
     private readonly gate: InputGate,
     private readonly chain: Input,
     private readonly metrics: TaskMetrics,
+    /** Present when the job takes checkpoints. */
+    private readonly aligner: BarrierAligner | undefined,
+    /** Called once a checkpoint's barriers are aligned; the task snapshots before its next input. */
+    private readonly onAligned: ((barrier: CheckpointBarrier) => void) | undefined,
   ) {}
 
   processInput(): InputStatus {
@@ -60,10 +65,18 @@ export class NetworkInput implements TaskInput {
       this.metrics.recordsIn += values.length;
       return 'more';
     }
-    if (element instanceof EndOfPartition) {
-      return this.gate.markEnded(this.gate.lastChannel) ? 'end' : 'more';
+    if (element instanceof CheckpointBarrier) {
+      const aligned = this.aligner?.onBarrier(this.gate.lastChannel, element);
+      if (aligned) this.onAligned!(aligned);
+      return 'more';
     }
-    // Barriers and watermarks arrive here once checkpoints and event time are enabled.
+    if (element instanceof EndOfPartition) {
+      const ended = this.gate.markEnded(this.gate.lastChannel);
+      const aligned = this.aligner?.onEndOfPartition();
+      if (aligned) this.onAligned!(aligned);
+      return ended ? 'end' : 'more';
+    }
+    // Watermarks arrive here once event time is enabled.
     return 'more';
   }
 

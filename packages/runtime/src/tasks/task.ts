@@ -4,11 +4,15 @@
  * room downstream. Everything else the task does (checkpoints, cancellation) enters through its mailbox
  * and runs between two inputs, never in the middle of a record.
  */
-import { SageError, type JobGraph, type Source, type SourceReader } from '@sage/core';
+import { SageError, type CheckpointingMode, type JobGraph, type Source, type SourceReader } from '@sage/core';
+import type { CheckpointStorage, StateHandle } from '../checkpoint/checkpoint-storage.js';
+import { BarrierAligner } from '../checkpoint/barrier-aligner.js';
+import { serializeOperatorSnapshot, type OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import { loadRestoredState, type RestoredOperatorState, type TaskRestore } from '../checkpoint/task-restore.js';
 import type { InputGate } from '../network/input-gate.js';
 import type { RecordWriter } from '../network/record-writer.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
-import { EndOfPartition } from '../records/stream-elements.js';
+import { CheckpointBarrier, EndOfPartition } from '../records/stream-elements.js';
 import { shouldYield, yieldToEventLoop } from './event-loop-fairness.js';
 import { OperatorChain } from './operator-chain.js';
 import { Mailbox } from './mailbox.js';
@@ -37,6 +41,35 @@ export interface TaskSpec {
    * of the job has reached its end (commit), false if the job will not finish (discard).
    */
   readonly awaitJobEnd?: () => Promise<boolean>;
+  /** Present when the job takes checkpoints. */
+  readonly checkpointing?: TaskCheckpointing;
+  /** The checkpoint to restore from; needs `checkpointing` for its storage. */
+  readonly restore?: TaskRestore;
+}
+
+export interface TaskCheckpointing {
+  readonly jobId: string;
+  readonly mode: CheckpointingMode;
+  readonly storage: CheckpointStorage;
+  readonly responder: CheckpointResponder;
+}
+
+/** A task's snapshot is stored: its handles by operator uid (operators without state have none). */
+export interface TaskCheckpointAck {
+  readonly checkpointId: number;
+  readonly vertexId: number;
+  readonly subtaskIndex: number;
+  readonly handles: Readonly<Record<string, StateHandle>>;
+  readonly stateSize: number;
+  /** Time spent in the mailbox (state captured and serialized) and writing to storage. */
+  readonly syncMs: number;
+  readonly asyncMs: number;
+}
+
+/** Where a task reports its part of a checkpoint: the CheckpointCoordinator, directly or over RPC. */
+export interface CheckpointResponder {
+  acknowledge(ack: TaskCheckpointAck): void;
+  decline(checkpointId: number, vertexId: number, subtaskIndex: number, reason: Error): void;
 }
 
 /** Raised inside a task that was cancelled; never reported as a failure. */
@@ -70,6 +103,9 @@ export class Task {
   private readonly canceledPromise: Promise<false>;
   private resolveCanceled!: (value: false) => void;
   private readonly listeners: ((task: Task) => void)[] = [];
+  private chain: OperatorChain | undefined;
+  private reader: SourceReader<unknown, unknown> | undefined;
+  private aligner: BarrierAligner | undefined;
 
   constructor(private readonly spec: TaskSpec) {
     const vertex = spec.jobGraph.vertex(spec.vertexId);
@@ -96,11 +132,13 @@ export class Task {
     let flushTimer: NodeJS.Timeout | undefined;
     try {
       this.transition('DEPLOYING');
-      chain = new OperatorChain({ ...this.spec, vertex: this.spec.jobGraph.vertex(this.spec.vertexId), metrics: this.metrics });
+      const restored = await this.loadRestoredState();
+      chain = new OperatorChain({ ...this.spec, vertex: this.spec.jobGraph.vertex(this.spec.vertexId), metrics: this.metrics, restored });
+      this.chain = chain;
       this.metrics.attachWriters(chain.outputWriters);
       await chain.open();
-      const input = await this.createInput(chain);
-      if (input instanceof SourceInput) reader = input.reader;
+      const input = await this.createInput(chain, restored);
+      if (input instanceof SourceInput) reader = this.reader = input.reader;
       this.checkCanceled();
       const timeout = this.spec.bufferTimeoutMs ?? 0;
       if (timeout > 0 && chain.outputWriters.length > 0) {
@@ -111,6 +149,8 @@ export class Task {
       }
       this.transition('RUNNING');
       await this.loop(chain, input);
+      // A checkpoint aligned by the last EndOfPartition is still in the mailbox.
+      await this.mailbox.runAll();
       await chain.finish();
       for (const writer of chain.outputWriters) writer.broadcastEvent(EndOfPartition.INSTANCE);
       if (chain.needsFinalCommit) {
@@ -145,7 +185,94 @@ export class Task {
     this.signal.notify();
   }
 
-  private async createInput(chain: OperatorChain): Promise<TaskInput> {
+  /**
+   * Checkpoint `checkpointId` starts at this source task: between two polls of the reader, the task
+   * snapshots, emits the barrier, and acknowledges once its state is stored. Declined when not running.
+   */
+  triggerCheckpoint(checkpointId: number, timestamp: number): void {
+    const checkpointing = this.spec.checkpointing;
+    if (checkpointing === undefined) return;
+    if (this.state !== 'RUNNING' || this.reader === undefined) {
+      const why = this.reader === undefined && this.state === 'RUNNING' ? 'it is not a source task' : `it is ${this.state}`;
+      checkpointing.responder.decline(checkpointId, this.vertexId, this.subtaskIndex, new Error(`Task ${this.name} cannot take checkpoint ${checkpointId}: ${why}`));
+      return;
+    }
+    const barrier = new CheckpointBarrier(checkpointId, timestamp);
+    this.mailbox.put(() => this.performCheckpoint(barrier));
+  }
+
+  /** Resolves once the task's operators have handled it (sinks committed), or at once when the task is not running. */
+  notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    if (this.state !== 'RUNNING') return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.mailbox.put(async () => {
+        try {
+          await this.chain?.notifyCheckpointComplete(checkpointId);
+          await this.reader?.notifyCheckpointComplete?.(checkpointId);
+          resolve();
+        } catch (error) {
+          reject(error as Error);
+          throw error;
+        }
+      });
+    });
+  }
+
+  /** An aborted checkpoint stops being aligned, so its blocked channels flow again. */
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.mailbox.put(() => {
+      if (this.aligner?.pendingCheckpointId === checkpointId) this.aligner.abandon();
+    });
+  }
+
+  /**
+   * Captures every operator's state (in the mailbox, so between two records), sends the barrier on,
+   * then serializes and stores the state while records flow again, and acknowledges.
+   */
+  private async performCheckpoint(barrier: CheckpointBarrier): Promise<void> {
+    const checkpointing = this.spec.checkpointing!;
+    const chain = this.chain!;
+    const started = Date.now();
+    const snapshots = await chain.snapshotState(barrier.checkpointId);
+    const sourceUid = this.sourceUid();
+    if (this.reader !== undefined && sourceUid !== undefined) {
+      snapshots.set(sourceUid, { operatorState: this.reader.snapshotState(barrier.checkpointId) });
+    }
+    for (const writer of chain.outputWriters) writer.broadcastEvent(barrier);
+    const blobs: [string, Uint8Array][] = [];
+    for (const [uid, snapshot] of snapshots) blobs.push([uid, serializeOperatorSnapshot(snapshot as OperatorSnapshot)]);
+    const syncMs = Date.now() - started;
+    const { jobId, storage, responder } = checkpointing;
+    const { vertexId, subtaskIndex } = this;
+    void Promise.all(blobs.map(async ([uid, bytes]) => [uid, await storage.writeState(jobId, barrier.checkpointId, `${uid}-${subtaskIndex}`, bytes)] as const)).then(
+      (stored) => {
+        const handles: Record<string, StateHandle> = {};
+        let stateSize = 0;
+        for (const [uid, handle] of stored) {
+          handles[uid] = handle;
+          stateSize += handle.bytes;
+        }
+        responder.acknowledge({ checkpointId: barrier.checkpointId, vertexId, subtaskIndex, handles, stateSize, syncMs, asyncMs: Date.now() - started - syncMs });
+      },
+      (error: Error) => responder.decline(barrier.checkpointId, vertexId, subtaskIndex, error),
+    );
+  }
+
+  private sourceUid(): string | undefined {
+    const vertex = this.spec.jobGraph.vertex(this.spec.vertexId);
+    const head = vertex.operators[0]!;
+    return head.kind === 'source' ? head.uid : undefined;
+  }
+
+  private async loadRestoredState(): Promise<Map<string, RestoredOperatorState>> {
+    const { restore, checkpointing, jobGraph, vertexId, subtaskIndex } = this.spec;
+    if (restore === undefined) return new Map();
+    if (checkpointing === undefined) throw new Error(`Task ${this.name} was given a checkpoint to restore but no checkpoint storage`);
+    const vertex = jobGraph.vertex(vertexId);
+    return loadRestoredState(restore, checkpointing.storage, vertex.operators.map((o) => o.uid), subtaskIndex, vertex.parallelism, vertex.maxParallelism);
+  }
+
+  private async createInput(chain: OperatorChain, restored: ReadonlyMap<string, RestoredOperatorState>): Promise<TaskInput> {
     const { jobGraph, vertexId, subtaskIndex, attemptNumber, inputGate } = this.spec;
     const vertex = jobGraph.vertex(vertexId);
     const head = jobGraph.node(vertex.operators[0]!.nodeId);
@@ -156,14 +283,20 @@ export class Task {
         subtaskIndex,
         parallelism: vertex.parallelism,
         attemptNumber,
-        restoredState: undefined,
+        restoredState: restored.get(vertex.operators[0]!.uid)?.operatorState,
       });
       await reader.start();
       return new SourceInput(reader, chain.input, this.metrics);
     }
     if (inputGate === null) throw new Error(`Task ${this.name} has no input gate`);
     inputGate.setConsumer(this.signal);
-    return new NetworkInput(inputGate, chain.input, this.metrics);
+    if (this.spec.checkpointing !== undefined) {
+      this.aligner = new BarrierAligner(inputGate, this.spec.checkpointing.mode);
+      return new NetworkInput(inputGate, chain.input, this.metrics, this.aligner, (barrier) =>
+        this.mailbox.put(() => this.performCheckpoint(barrier)),
+      );
+    }
+    return new NetworkInput(inputGate, chain.input, this.metrics, undefined, undefined);
   }
 
   private async loop(chain: OperatorChain, input: TaskInput): Promise<void> {

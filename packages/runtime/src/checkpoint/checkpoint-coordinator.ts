@@ -1,0 +1,298 @@
+/**
+ * The CheckpointCoordinator of one job attempt (Flink's, after Carbone et al. 2015): it triggers
+ * checkpoint n at the source tasks every interval, collects every task's acknowledgement, then makes
+ * the checkpoint visible in storage in one atomic step, tells the tasks (so transactional sinks
+ * commit) and deletes checkpoints beyond the retained number. A checkpoint that times out or is
+ * declined is aborted and the next one goes on; too many failures in a row fail the job.
+ *
+ * It lives in the runtime, not the JobManager, because LocalCluster coordinates checkpoints the same
+ * way in one process; the JobManager adapts it to RPC.
+ */
+import type { JobGraphDescriptor, ResolvedCheckpointConfig } from '@sage/core';
+import { SageError } from '@sage/core';
+import type { TaskCheckpointAck } from '../tasks/task.js';
+import type { CheckpointStorage, CompletedCheckpoint, OperatorCheckpoint, StateHandle } from './checkpoint-storage.js';
+
+/** How the coordinator reaches the tasks of the attempt it coordinates. */
+export interface CheckpointParticipants {
+  /** True while every task is RUNNING: checkpoints are only triggered then. */
+  allTasksRunning(): boolean;
+  triggerSources(checkpointId: number, timestamp: number): void;
+  /** Resolves once every task has handled the notification (its sinks committed). */
+  notifyComplete(checkpointId: number): Promise<void> | void;
+  notifyAborted(checkpointId: number): void;
+}
+
+export interface CoordinatorLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface CheckpointCoordinatorSpec {
+  readonly jobId: string;
+  readonly graph: JobGraphDescriptor;
+  readonly config: ResolvedCheckpointConfig;
+  readonly storage: CheckpointStorage;
+  readonly participants: CheckpointParticipants;
+  readonly log: CoordinatorLog;
+  /** Called once when more checkpoints failed in a row than the job tolerates. */
+  readonly onTooManyFailures: (cause: CheckpointFailure) => void;
+  /** Called after each completed checkpoint, for metrics and tests. */
+  readonly onCompleted?: (checkpoint: CompletedCheckpoint, stats: CheckpointStats) => void;
+}
+
+export interface CheckpointStats {
+  readonly checkpointId: number;
+  readonly durationMs: number;
+  readonly stateSize: number;
+  /** Longest time a task spent capturing its state in its mailbox. */
+  readonly maxSyncMs: number;
+}
+
+export class CheckpointFailure extends SageError {
+  constructor(message: string, cause?: unknown) {
+    super('CheckpointFailure', message, { cause });
+  }
+}
+
+interface PendingCheckpoint {
+  readonly checkpointId: number;
+  readonly timestamp: number;
+  readonly savepoint: boolean;
+  /** Stop-with-savepoint: nothing is triggered after it, and it resolves once its commits are done. */
+  readonly terminate: boolean;
+  readonly acks: Map<string, TaskCheckpointAck>;
+  readonly timeout: NodeJS.Timeout;
+  readonly resolve: (checkpoint: CompletedCheckpoint) => void;
+  readonly reject: (error: Error) => void;
+  completing: boolean;
+}
+
+export class CheckpointCoordinator {
+  private readonly pending = new Map<number, PendingCheckpoint>();
+  private readonly expectedTasks: number;
+  private readonly vertexOfUid = new Map<string, { parallelism: number; maxParallelism: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private stopping = false;
+  private triggering = false;
+  private lastCheckpointEndedAt = 0;
+  private consecutiveFailures = 0;
+  private lastStats: CheckpointStats | undefined;
+
+  constructor(private readonly spec: CheckpointCoordinatorSpec) {
+    this.expectedTasks = spec.graph.vertices.reduce((sum, v) => sum + v.parallelism, 0);
+    for (const vertex of spec.graph.vertices) {
+      for (const operator of vertex.operators) this.vertexOfUid.set(operator.uid, { parallelism: vertex.parallelism, maxParallelism: vertex.maxParallelism });
+    }
+  }
+
+  get latestStats(): CheckpointStats | undefined {
+    return this.lastStats;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(this.spec.config.intervalMs);
+  }
+
+  /** Stops triggering and aborts what is in flight (the attempt is ending); completed checkpoints stay. */
+  stop(reason = 'the job attempt ended'): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const pending of [...this.pending.values()]) this.abort(pending, reason, false);
+  }
+
+  /**
+   * A checkpoint the user asked for (a savepoint): taken now, outside the interval and the
+   * concurrency limit, kept until deleted by hand. Resolves once it is complete.
+   */
+  triggerSavepoint(options: { terminate?: boolean } = {}): Promise<CompletedCheckpoint> {
+    if (this.stopped) return Promise.reject(new CheckpointFailure(`Job ${this.spec.jobId} is not running: no savepoint can be taken`));
+    if (!this.spec.participants.allTasksRunning()) {
+      return Promise.reject(new CheckpointFailure(`Not every task of job ${this.spec.jobId} is running yet: try the savepoint again in a moment`));
+    }
+    if (options.terminate) {
+      // No checkpoint may complete after the final savepoint, or its commits would reach past it.
+      this.stopping = true;
+      clearTimeout(this.timer);
+    }
+    return this.trigger(true, options.terminate ?? false);
+  }
+
+  acknowledge(ack: TaskCheckpointAck): void {
+    const pending = this.pending.get(ack.checkpointId);
+    if (pending === undefined || pending.completing) return;
+    pending.acks.set(`${ack.vertexId}/${ack.subtaskIndex}`, ack);
+    if (pending.acks.size === this.expectedTasks) void this.complete(pending);
+  }
+
+  decline(checkpointId: number, vertexId: number, subtaskIndex: number, reason: Error): void {
+    const pending = this.pending.get(checkpointId);
+    if (pending === undefined || pending.completing) return;
+    const task = this.spec.graph.vertices[vertexId];
+    this.abort(pending, `declined by ${task?.name ?? `vertex ${vertexId}`} (${subtaskIndex + 1}/${task?.parallelism ?? '?'}): ${reason.message}`, true);
+  }
+
+  /** A task ended (finished its input): checkpoints still waiting for it will never complete. */
+  taskEnded(vertexId: number, subtaskIndex: number): void {
+    for (const pending of [...this.pending.values()]) {
+      if (!pending.acks.has(`${vertexId}/${subtaskIndex}`) && !pending.completing) {
+        this.abort(pending, `task ${vertexId}/${subtaskIndex} finished before acknowledging it`, false);
+      }
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, delayMs));
+  }
+
+  private onTimer(): void {
+    if (this.stopped || this.stopping) return;
+    const { intervalMs, minPauseMs, maxConcurrent } = this.spec.config;
+    const regular = [...this.pending.values()].filter((p) => !p.savepoint).length;
+    const pauseLeft = this.lastCheckpointEndedAt + minPauseMs - Date.now();
+    if (this.triggering || regular >= maxConcurrent || !this.spec.participants.allTasksRunning()) {
+      this.schedule(Math.min(intervalMs, 100));
+      return;
+    }
+    if (pauseLeft > 0) {
+      this.schedule(pauseLeft);
+      return;
+    }
+    this.trigger(false, false).catch(() => {
+      // Aborts are logged and counted where they happen.
+    });
+    this.schedule(intervalMs);
+  }
+
+  private async trigger(savepoint: boolean, terminate: boolean): Promise<CompletedCheckpoint> {
+    this.triggering = true;
+    let checkpointId: number;
+    try {
+      checkpointId = await this.spec.storage.nextCheckpointId(this.spec.jobId);
+    } catch (error) {
+      this.triggering = false;
+      const failure = new CheckpointFailure(`Could not start a checkpoint of job ${this.spec.jobId}: checkpoint storage failed: ${(error as Error).message}`, error);
+      this.countFailure(failure);
+      throw failure;
+    } finally {
+      this.triggering = false;
+    }
+    if (this.stopped) throw new CheckpointFailure(`Job ${this.spec.jobId} stopped before checkpoint ${checkpointId} started`);
+    const timestamp = Date.now();
+    return new Promise<CompletedCheckpoint>((resolve, reject) => {
+      const timeout = setTimeout(() => {
+        const p = this.pending.get(checkpointId);
+        if (p && !p.completing) this.abort(p, `it did not complete within ${this.spec.config.timeoutMs} ms`, true);
+      }, this.spec.config.timeoutMs);
+      this.pending.set(checkpointId, { checkpointId, timestamp, savepoint, terminate, acks: new Map(), timeout, resolve, reject, completing: false });
+      this.spec.participants.triggerSources(checkpointId, timestamp);
+    });
+  }
+
+  private async complete(pending: PendingCheckpoint): Promise<void> {
+    pending.completing = true;
+    clearTimeout(pending.timeout);
+    const { jobId, storage, log } = this.spec;
+    const operators: Record<string, { parallelism: number; maxParallelism: number; subtasks: Record<number, StateHandle> }> = {};
+    let stateSize = 0;
+    let maxSyncMs = 0;
+    for (const ack of pending.acks.values()) {
+      stateSize += ack.stateSize;
+      maxSyncMs = Math.max(maxSyncMs, ack.syncMs);
+      for (const [uid, handle] of Object.entries(ack.handles)) {
+        const vertex = this.vertexOfUid.get(uid)!;
+        operators[uid] ??= { parallelism: vertex.parallelism, maxParallelism: vertex.maxParallelism, subtasks: {} };
+        operators[uid].subtasks[ack.subtaskIndex] = handle;
+      }
+    }
+    const checkpoint: CompletedCheckpoint = {
+      jobId,
+      checkpointId: pending.checkpointId,
+      timestamp: pending.timestamp,
+      savepoint: pending.savepoint,
+      operators: operators as Record<string, OperatorCheckpoint>,
+    };
+    try {
+      await storage.completeCheckpoint(checkpoint);
+    } catch (error) {
+      pending.completing = false;
+      this.abort(pending, `its metadata could not be stored: ${(error as Error).message}`, true);
+      return;
+    }
+    this.pending.delete(pending.checkpointId);
+    this.lastCheckpointEndedAt = Date.now();
+    this.consecutiveFailures = 0;
+    const stats: CheckpointStats = { checkpointId: pending.checkpointId, durationMs: Date.now() - pending.timestamp, stateSize, maxSyncMs };
+    this.lastStats = stats;
+    log.info({ job: jobId, checkpoint: pending.checkpointId, savepoint: pending.savepoint, ...stats }, `Completed ${pending.savepoint ? 'savepoint' : 'checkpoint'} ${pending.checkpointId}`);
+    // Older checkpoints still in flight are subsumed: this one already covers what they would.
+    for (const older of [...this.pending.values()]) {
+      if (older.checkpointId < pending.checkpointId && !older.savepoint) this.abort(older, `checkpoint ${pending.checkpointId} completed first`, false);
+    }
+    if (pending.terminate) {
+      this.stop(`stopped with savepoint ${pending.checkpointId}`);
+      try {
+        await this.spec.participants.notifyComplete(pending.checkpointId);
+      } catch (error) {
+        pending.reject(new CheckpointFailure(`Savepoint ${pending.checkpointId} is complete, but its commits failed: ${(error as Error).message}`, error));
+        return;
+      }
+    } else if (!this.stopped) {
+      void Promise.resolve(this.spec.participants.notifyComplete(pending.checkpointId)).catch((error: Error) =>
+        log.warn({ job: jobId, checkpoint: pending.checkpointId, err: error }, 'Could not tell every task that the checkpoint completed'),
+      );
+    }
+    pending.resolve(checkpoint);
+    this.spec.onCompleted?.(checkpoint, stats);
+    await this.applyRetention();
+  }
+
+  private abort(pending: PendingCheckpoint, reason: string, countsAsFailure: boolean): void {
+    clearTimeout(pending.timeout);
+    this.pending.delete(pending.checkpointId);
+    this.lastCheckpointEndedAt = Date.now();
+    const { jobId, storage, log } = this.spec;
+    const failure = new CheckpointFailure(`${pending.savepoint ? 'Savepoint' : 'Checkpoint'} ${pending.checkpointId} of job ${jobId} was aborted: ${reason}`);
+    // A failed stop-with-savepoint leaves the job running, with checkpoints as before.
+    if (pending.terminate && !this.stopped) {
+      this.stopping = false;
+      this.schedule(this.spec.config.intervalMs);
+    }
+    log.warn({ job: jobId, checkpoint: pending.checkpointId }, failure.message);
+    if (!this.stopped) this.spec.participants.notifyAborted(pending.checkpointId);
+    storage.discardCheckpoint(jobId, pending.checkpointId).catch((error: Error) =>
+      log.warn({ job: jobId, checkpoint: pending.checkpointId, err: error }, 'Could not delete the state of an aborted checkpoint'),
+    );
+    pending.reject(failure);
+    if (countsAsFailure && !pending.savepoint) this.countFailure(failure);
+  }
+
+  private countFailure(failure: CheckpointFailure): void {
+    this.consecutiveFailures++;
+    const tolerable = this.spec.config.tolerableFailures;
+    if (this.consecutiveFailures > tolerable && !this.stopped) {
+      this.stop('too many checkpoint failures');
+      this.spec.onTooManyFailures(
+        new CheckpointFailure(
+          `${this.consecutiveFailures} checkpoint${this.consecutiveFailures === 1 ? '' : 's'} in a row failed, more than the ${tolerable} the job tolerates (enableCheckpointing option tolerableFailures); the last: ${failure.message}`,
+          failure,
+        ),
+      );
+    }
+  }
+
+  /** Keeps the newest `retained` checkpoints; savepoints are never deleted here. */
+  private async applyRetention(): Promise<void> {
+    const { jobId, storage, log, config } = this.spec;
+    try {
+      const checkpoints = (await storage.listCheckpoints(jobId)).filter((c) => !c.savepoint);
+      for (const old of checkpoints.slice(config.retained)) await storage.discardCheckpoint(jobId, old.checkpointId);
+    } catch (error) {
+      log.warn({ job: jobId, err: error }, 'Could not delete checkpoints beyond the retained number');
+    }
+  }
+}

@@ -2,6 +2,7 @@
  * A real Sage cluster on loopback for tests: one JobManager process and N TaskManager processes,
  * started through the CLI and stopped (SIGTERM, then SIGKILL) when the test is done.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,18 +20,23 @@ export class TestCluster {
   readonly taskManagers: ManagedProcess[] = [];
 
   private constructor(
-    readonly jobManager: ManagedProcess,
+    public jobManager: ManagedProcess,
     readonly address: string,
+    private readonly jobManagerArgs: readonly string[],
+    /** Namespaces this cluster's keys in Redis. */
+    readonly clusterId: string,
   ) {}
 
   static async start(options: ClusterOptions): Promise<TestCluster> {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'sage-cluster-'));
     const config = join(dir, 'jobmanager.yaml');
-    const settings = { heartbeatIntervalMs: 200, heartbeatTimeoutMs: 3000, ...options.jobManager };
+    // A cluster id of its own: the JobManager resumes the jobs its Redis namespace holds, and tests share one Redis.
+    const settings = { heartbeatIntervalMs: 200, heartbeatTimeoutMs: 3000, clusterId: `test-${randomBytes(6).toString('hex')}`, ...options.jobManager };
     writeFileSync(config, Object.entries(settings).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
-    const jobManager = startSage(['jobmanager', '--port', String(port), '--config', config]);
-    const cluster = new TestCluster(jobManager, `127.0.0.1:${port}`);
+    const args = ['jobmanager', '--port', String(port), '--config', config];
+    const jobManager = startSage(args);
+    const cluster = new TestCluster(jobManager, `127.0.0.1:${port}`, args, String(settings.clusterId));
     try {
       await jobManager.waitForLog('JobManager started');
       for (let i = 1; i <= options.taskManagers; i++) await cluster.addTaskManager(`tm-${i}`, options.slots);
@@ -46,6 +52,14 @@ export class TestCluster {
     this.taskManagers.push(tm);
     await tm.waitForLog('Registered with the JobManager');
     return tm;
+  }
+
+  /** kill -9 of the JobManager, then a new one on the same port, config and Redis namespace. */
+  async restartJobManager(): Promise<void> {
+    this.jobManager.child.kill('SIGKILL');
+    await this.jobManager.exited;
+    this.jobManager = startSage(this.jobManagerArgs);
+    await this.jobManager.waitForLog('JobManager started');
   }
 
   /** `sage <command> ... --jobmanager <this cluster>`. */

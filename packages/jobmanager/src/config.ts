@@ -14,6 +14,14 @@ export const JobManagerConfigSchema = z.object({
   heartbeatTimeoutMs: z.number().int().min(100).default(10_000),
   /** How long a job waits for enough free slots before it fails. */
   slotWaitTimeoutMs: z.number().int().min(0).default(30_000),
+  /** Redis for job metadata and artifacts (so a restarted JobManager resumes its jobs) and, by default, checkpoints. */
+  redis: z.string().regex(/^rediss?:\/\//, 'a redis:// URL, e.g. redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  /** Where checkpoints go: redis://… (default: the redis setting) or file:///dir on a file system every TaskManager shares. */
+  checkpointStorage: z.string().regex(/^(rediss?|file):\/\//, 'a redis:// or file:/// URL').optional(),
+  /** Defaults for jobs that enable checkpointing without setting these. */
+  checkpointTimeoutMs: z.number().int().min(10).default(10 * 60_000),
+  checkpointsRetained: z.number().int().min(1).default(1),
+  tolerableCheckpointFailures: z.number().int().min(0).default(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,6 +5,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { bindServer, MAX_MESSAGE_BYTES, sageProtos, shutdownServer, type JobManagerHandlers } from '@sage/rpc';
 import { createLogger, type Logger } from '@sage/observability';
+import { openCheckpointStorage, RedisJobStore } from '@sage/checkpoint-redis';
+import type { CheckpointStorage } from '@sage/runtime';
 import type { JobManagerConfig } from './config.js';
 import { Dispatcher, InvalidSubmission, UnknownJob } from './dispatcher/dispatcher.js';
 import { ResourceManager } from './resourcemanager/resource-manager.js';
@@ -13,6 +15,9 @@ export class JobManager {
   readonly log: Logger;
   readonly resources: ResourceManager;
   readonly dispatcher: Dispatcher;
+  private readonly store: RedisJobStore;
+  private readonly checkpointStorage: CheckpointStorage;
+  private readonly checkpointStorageUrl: string;
   private readonly server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
@@ -22,7 +27,19 @@ export class JobManager {
   constructor(private readonly config: JobManagerConfig) {
     this.log = createLogger({ component: 'jobmanager', level: config.logLevel, base: { cluster: config.clusterId } });
     this.resources = new ResourceManager(config.heartbeatTimeoutMs, this.log);
-    this.dispatcher = new Dispatcher(this.resources, this.log, config.slotWaitTimeoutMs);
+    this.store = new RedisJobStore({ redis: config.redis, clusterId: config.clusterId });
+    this.checkpointStorageUrl = config.checkpointStorage ?? config.redis;
+    this.checkpointStorage = openCheckpointStorage(this.checkpointStorageUrl, config.clusterId);
+    this.dispatcher = new Dispatcher(this.resources, this.log, {
+      slotWaitTimeoutMs: config.slotWaitTimeoutMs,
+      store: this.store,
+      checkpointStorage: this.checkpointStorage,
+      checkpointDefaults: {
+        timeoutMs: config.checkpointTimeoutMs,
+        retained: config.checkpointsRetained,
+        tolerableFailures: config.tolerableCheckpointFailures,
+      },
+    });
   }
 
   get address(): string {
@@ -30,18 +47,26 @@ export class JobManager {
   }
 
   async start(): Promise<void> {
+    await this.store.ping(5_000, this.config.redis);
     this.server.addService(sageProtos().sage.v1.JobManager.service, this.handlers());
     const port = await bindServer(this.server, this.config.host, this.config.port);
     this.addressValue = `${this.config.host}:${port}`;
     this.resources.start();
-    this.log.info({ address: this.addressValue }, 'JobManager started');
+    const recovered = await this.dispatcher.recover();
+    this.log.info({ address: this.addressValue, recoveredJobs: recovered, checkpointStorage: this.checkpointStorageUrl }, 'JobManager started');
   }
 
-  /** Cancels running jobs (there is no store to resume them from yet), then stops serving. */
+  /**
+   * Stops the running jobs' tasks and stops serving. The jobs stay in the job store as running, so a
+   * JobManager started again with the same cluster id and Redis resumes them (cancel a job first to
+   * end it for good).
+   */
   async stop(): Promise<void> {
-    await Promise.race([this.dispatcher.cancelAll(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await Promise.race([this.dispatcher.suspendAll(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
     this.resources.stop();
     await shutdownServer(this.server);
+    await this.store.close();
+    await this.checkpointStorage.close();
     this.log.info('JobManager stopped');
   }
 
@@ -49,11 +74,10 @@ export class JobManager {
     const { dispatcher, resources, config } = this;
     return {
       SubmitJob: (rpc, callback) => {
-        try {
-          callback(null, { jobId: dispatcher.submit(rpc.request) });
-        } catch (error) {
-          callback(toStatus(error));
-        }
+        dispatcher.submit(rpc.request).then(
+          (jobId) => callback(null, { jobId }),
+          (error: unknown) => callback(toStatus(error)),
+        );
       },
       ListJobs: (_rpc, callback) => callback(null, { jobs: dispatcher.list().map((j) => j.summary()) }),
       GetJob: (rpc, callback) => {
@@ -72,10 +96,24 @@ export class JobManager {
           callback(toStatus(error));
         }
       },
+      TriggerSavepoint: (rpc, callback) => {
+        const { jobId, stop } = rpc.request;
+        let job;
+        try {
+          job = dispatcher.job(jobId);
+        } catch (error) {
+          callback(toStatus(error));
+          return;
+        }
+        job.triggerSavepoint(stop).then(
+          (savepoint) => callback(null, { savepointId: `${jobId}/${savepoint.checkpointId}`, checkpointId: savepoint.checkpointId, stateSize: stateSizeOf(savepoint) }),
+          (error: Error) => callback({ code: grpc.status.FAILED_PRECONDITION, details: error.message }),
+        );
+      },
       RegisterTaskManager: (rpc, callback) => {
         const r = rpc.request;
         resources.register(r.taskManagerId, r.address, r.slots, r.pid);
-        callback(null, { clusterId: config.clusterId, heartbeatIntervalMs: config.heartbeatIntervalMs });
+        callback(null, { clusterId: config.clusterId, heartbeatIntervalMs: config.heartbeatIntervalMs, checkpointStorage: this.checkpointStorageUrl });
       },
       Heartbeat: (rpc, callback) => {
         const known = resources.heartbeat(rpc.request.taskManagerId);
@@ -103,10 +141,30 @@ export class JobManager {
         if (!content) callback({ code: grpc.status.NOT_FOUND, details: `No artifact ${rpc.request.artifactHash}` });
         else callback(null, { artifactHash: rpc.request.artifactHash, content });
       },
-      AcknowledgeCheckpoint: (_rpc, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Checkpoints are not enabled on this JobManager' }),
-      DeclineCheckpoint: (_rpc, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Checkpoints are not enabled on this JobManager' }),
+      AcknowledgeCheckpoint: (rpc, callback) => {
+        try {
+          dispatcher.job(rpc.request.jobId).onCheckpointAck(rpc.request);
+          callback(null, {});
+        } catch (error) {
+          callback(toStatus(error));
+        }
+      },
+      DeclineCheckpoint: (rpc, callback) => {
+        try {
+          dispatcher.job(rpc.request.jobId).onCheckpointDecline(rpc.request);
+          callback(null, {});
+        } catch (error) {
+          callback(toStatus(error));
+        }
+      },
     };
   }
+}
+
+function stateSizeOf(checkpoint: { readonly operators: Readonly<Record<string, { readonly subtasks: Readonly<Record<number, { readonly bytes: number }>> }>> }): number {
+  let size = 0;
+  for (const operator of Object.values(checkpoint.operators)) for (const handle of Object.values(operator.subtasks)) size += handle.bytes;
+  return size;
 }
 
 function toStatus(error: unknown): Partial<grpc.StatusObject> {

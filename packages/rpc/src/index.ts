@@ -34,3 +34,10 @@ export type { ReleaseJobRequest__Output } from './generated/sage/v1/ReleaseJobRe
 export type { ExchangeRequest, ExchangeRequest__Output } from './generated/sage/v1/ExchangeRequest.js';
 export type { ExchangeBuffer, ExchangeBuffer__Output } from './generated/sage/v1/ExchangeBuffer.js';
 export type { SubpartitionRequest__Output } from './generated/sage/v1/SubpartitionRequest.js';
+export type { CheckpointAcknowledgement, CheckpointAcknowledgement__Output } from './generated/sage/v1/CheckpointAcknowledgement.js';
+export type { CheckpointDecline, CheckpointDecline__Output } from './generated/sage/v1/CheckpointDecline.js';
+export type { CheckpointNotification__Output } from './generated/sage/v1/CheckpointNotification.js';
+export type { TriggerCheckpointRequest__Output } from './generated/sage/v1/TriggerCheckpointRequest.js';
+export type { TriggerSavepointRequest__Output } from './generated/sage/v1/TriggerSavepointRequest.js';
+export type { TriggerSavepointResponse } from './generated/sage/v1/TriggerSavepointResponse.js';
+export type { CheckpointSummary } from './generated/sage/v1/CheckpointSummary.js';

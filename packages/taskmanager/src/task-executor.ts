@@ -5,8 +5,22 @@
  */
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
-import type { JobGraph } from '@sage/core';
-import { RecordWriter, InputGate, Task, TaskFailure, createRecordWriter, type InputChannel, type ResultSubpartition, type TaskState } from '@sage/runtime';
+import { resolveCheckpointConfig, type JobGraph } from '@sage/core';
+import {
+  RecordWriter,
+  InputGate,
+  Task,
+  TaskFailure,
+  createRecordWriter,
+  type CheckpointStorage,
+  type InputChannel,
+  type OperatorCheckpoint,
+  type ResultSubpartition,
+  type TaskCheckpointing,
+  type TaskRestore,
+  type TaskState,
+} from '@sage/runtime';
+import { openCheckpointStorage } from '@sage/checkpoint-redis';
 import {
   bindServer,
   call,
@@ -56,6 +70,9 @@ export class TaskExecutor {
   private lastJobManagerContact = Date.now();
   private stopped = false;
   private idValue = '';
+  /** Opened when the JobManager names it at registration. */
+  private checkpointStorage: CheckpointStorage | undefined;
+  private checkpointStorageUrl = '';
   private addressValue = '';
 
   constructor(private readonly config: TaskManagerConfig) {
@@ -100,6 +117,7 @@ export class TaskExecutor {
     ]);
     await shutdownServer(this.server);
     this.jobManager.close();
+    await this.checkpointStorage?.close().catch(() => {});
     for (const client of this.exchangeClients.values()) client.close();
     this.log.info('TaskManager stopped');
   }
@@ -124,12 +142,33 @@ export class TaskExecutor {
         this.releaseJob(rpc.request.jobId, rpc.request.attempt, 'released by the JobManager');
         callback(null, {});
       },
-      TriggerCheckpoint: (_rpc, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Checkpoints are not enabled on this TaskManager' }),
-      NotifyCheckpointComplete: (rpc, callback) => {
-        if (rpc.request.endOfInput) this.jobEnd(rpc.request.jobId, rpc.request.attempt).resolve(true);
+      TriggerCheckpoint: (rpc, callback) => {
+        const r = rpc.request;
+        const task = this.tasks.get(taskKey(r.jobId, r.attempt, r.vertexId, r.subtaskIndex))?.task;
+        if (task === undefined) {
+          callback({ code: grpc.status.NOT_FOUND, details: `No running task ${r.vertexId}/${r.subtaskIndex} of job ${r.jobId} attempt ${r.attempt} on ${this.id}` });
+          return;
+        }
+        task.triggerCheckpoint(Number(r.checkpointId), Number(r.timestamp));
         callback(null, {});
       },
-      NotifyCheckpointAborted: (_rpc, callback) => callback(null, {}),
+      NotifyCheckpointComplete: (rpc, callback) => {
+        const r = rpc.request;
+        if (r.endOfInput) {
+          this.jobEnd(r.jobId, r.attempt).resolve(true);
+          callback(null, {});
+          return;
+        }
+        // Answered once every task here has handled it, so a stop-with-savepoint knows its sinks committed.
+        Promise.all(this.tasksOf(r.jobId, r.attempt).map((task) => task.notifyCheckpointComplete(Number(r.checkpointId)))).then(
+          () => callback(null, {}),
+          (error: Error) => callback({ code: grpc.status.INTERNAL, details: `Committing checkpoint ${r.checkpointId} failed on ${this.id}: ${error.message}` }),
+        );
+      },
+      NotifyCheckpointAborted: (rpc, callback) => {
+        for (const task of this.tasksOf(rpc.request.jobId, rpc.request.attempt)) task.notifyCheckpointAborted(Number(rpc.request.checkpointId));
+        callback(null, {});
+      },
     };
   }
 
@@ -164,6 +203,7 @@ export class TaskExecutor {
         writers: this.writers(jobGraph, deployed),
         bufferTimeoutMs: this.config.bufferTimeoutMs,
         awaitJobEnd: () => this.jobEnd(d.jobId, d.attempt).reached,
+        ...this.checkpointingOf(jobGraph, d),
       });
       deployed.task = task;
       task.onStateChange((t) => {
@@ -193,6 +233,43 @@ export class TaskExecutor {
       }
       await reporter.flushed();
     }
+  }
+
+  /** Checkpointing and restore for a task, when its job takes checkpoints or starts from one. */
+  private checkpointingOf(jobGraph: JobGraph, d: TaskDeploymentDescriptor__Output): { checkpointing?: TaskCheckpointing; restore?: TaskRestore } {
+    const config = jobGraph.descriptor.execution.checkpointing;
+    const restoreCheckpointId = Number(d.restoreCheckpointId);
+    if (config === null && restoreCheckpointId === 0) return {};
+    if (this.checkpointStorage === undefined) throw new Error(`TaskManager ${this.id} has no checkpoint storage: the JobManager did not name one`);
+    const checkpointing: TaskCheckpointing = {
+      jobId: d.jobId,
+      mode: config ? resolveCheckpointConfig(config).mode : 'exactly-once',
+      storage: this.checkpointStorage,
+      responder: {
+        acknowledge: (ack) => {
+          const stateHandles: Record<string, string> = {};
+          for (const [uid, handle] of Object.entries(ack.handles)) stateHandles[uid] = JSON.stringify(handle);
+          const request = { jobId: d.jobId, attempt: d.attempt, checkpointId: ack.checkpointId, vertexId: ack.vertexId, subtaskIndex: ack.subtaskIndex, stateHandles, stateSize: ack.stateSize };
+          call(this.jobManager, 'AcknowledgeCheckpoint', request).catch((error: Error) =>
+            this.log.warn({ job: d.jobId, checkpoint: ack.checkpointId, err: error }, 'Could not acknowledge a checkpoint'),
+          );
+        },
+        decline: (checkpointId, vertexId, subtaskIndex, reason) => {
+          const request = { jobId: d.jobId, attempt: d.attempt, checkpointId, vertexId, subtaskIndex, reason: failureCauseOf(reason, `${this.id}`) };
+          call(this.jobManager, 'DeclineCheckpoint', request).catch((error: Error) =>
+            this.log.warn({ job: d.jobId, checkpoint: checkpointId, err: error }, 'Could not decline a checkpoint'),
+          );
+        },
+      },
+    };
+    if (restoreCheckpointId === 0) return { checkpointing };
+    const operators: Record<string, OperatorCheckpoint> = {};
+    for (const [uid, json] of Object.entries(d.restoreStateHandles)) operators[uid] = JSON.parse(json as string) as OperatorCheckpoint;
+    return { checkpointing, restore: { checkpointId: restoreCheckpointId, operators } };
+  }
+
+  private tasksOf(jobId: string, attempt: number): Task[] {
+    return [...this.tasks.values()].flatMap((t) => (t.task && t.descriptor.jobId === jobId && t.descriptor.attempt === attempt ? [t.task] : []));
   }
 
   private inputGate(jobGraph: JobGraph, deployed: DeployedTask): InputGate | null {
@@ -298,7 +375,8 @@ export class TaskExecutor {
           pid: process.pid,
         });
         this.lastJobManagerContact = Date.now();
-        this.log.info({ cluster: response.clusterId }, 'Registered with the JobManager');
+        this.useCheckpointStorage(response.checkpointStorage, response.clusterId);
+        this.log.info({ cluster: response.clusterId, checkpointStorage: response.checkpointStorage }, 'Registered with the JobManager');
         return response.heartbeatIntervalMs;
       } catch (error) {
         if (this.stopped) throw error;
@@ -313,6 +391,14 @@ export class TaskExecutor {
         delay = Math.min(delay * 2, 5_000);
       }
     }
+  }
+
+  private useCheckpointStorage(url: string, clusterId: string): void {
+    const key = `${url}#${clusterId}`;
+    if (url === '' || key === this.checkpointStorageUrl) return;
+    void this.checkpointStorage?.close().catch(() => {});
+    this.checkpointStorage = openCheckpointStorage(url, clusterId);
+    this.checkpointStorageUrl = key;
   }
 
   private async heartbeat(): Promise<void> {

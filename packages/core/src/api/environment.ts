@@ -102,9 +102,12 @@ export class StreamExecutionEnvironment {
     return this.fromSource(new CollectionSource(elements), { name: 'Source: Collection' });
   }
 
-  /** The integers from..to, both included, spread over the subtasks in contiguous ranges. */
-  fromSequence(from: number, to: number): SingleOutputStream<number> {
-    return this.fromSource(new SequenceSource(from, to), { name: 'Source: Sequence' });
+  /**
+   * The integers from..to, both included, spread over the subtasks in contiguous ranges; with
+   * `recordsPerSecond`, no faster than that in all (a data generator for demos and tests).
+   */
+  fromSequence(from: number, to: number, options: { recordsPerSecond?: number } = {}): SingleOutputStream<number> {
+    return this.fromSource(new SequenceSource(from, to, options), { name: 'Source: Sequence' });
   }
 
   fromSource<T>(source: Source<T, any>, options: SourceOptions = {}): SingleOutputStream<T> {

@@ -2,6 +2,9 @@ import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderConte
 
 const RECORDS_PER_POLL = 4096;
 
+// Core stays free of Node's types; every JavaScript runtime has a timer.
+declare function setTimeout(callback: () => void, ms: number): unknown;
+
 interface SequenceSplit {
   /** Next number to emit. */
   next: number;
@@ -17,13 +20,21 @@ export class SequenceSource implements Source<number, SequenceSplit> {
   readonly name = 'Sequence';
   readonly boundedness = 'bounded' as const;
 
+  readonly recordsPerSecond: number | undefined;
+
   constructor(
     readonly from: number,
     readonly to: number,
+    options: { readonly recordsPerSecond?: number } = {},
   ) {
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || to < from) {
       throw new RangeError(`fromSequence(${from}, ${to}): give two safe integers with from <= to`);
     }
+    const rate = options.recordsPerSecond;
+    if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) {
+      throw new RangeError(`fromSequence(${from}, ${to}): recordsPerSecond must be a positive number, got ${rate}`);
+    }
+    this.recordsPerSecond = rate;
   }
 
   createReader(ctx: SourceReaderContext): SourceReader<number, SequenceSplit> {
@@ -31,7 +42,8 @@ export class SequenceSource implements Source<number, SequenceSplit> {
       ctx.restoredState !== undefined
         ? (ctx.restoredState as SequenceSplit[]).map((s) => ({ ...s }))
         : [splitFor(this.from, this.to, ctx.subtaskIndex, ctx.parallelism)];
-    return new SequenceReader(splits);
+    const rate = this.recordsPerSecond === undefined ? undefined : this.recordsPerSecond / ctx.parallelism;
+    return new SequenceReader(splits, rate);
   }
 }
 
@@ -43,25 +55,53 @@ function splitFor(from: number, to: number, index: number, parallelism: number):
 }
 
 class SequenceReader implements SourceReader<number, SequenceSplit> {
-  constructor(private readonly splits: SequenceSplit[]) {}
+  private startedAt = 0;
+  private emitted = 0;
+  /** Budget emit() did not use: the splits ran out first. */
+  private remaining = 0;
 
-  async start(): Promise<void> {}
+  constructor(
+    private readonly splits: SequenceSplit[],
+    /** This subtask's share of the rate limit, records per second. */
+    private readonly rate: number | undefined,
+  ) {}
+
+  async start(): Promise<void> {
+    this.startedAt = Date.now();
+  }
 
   pollNext(output: ReaderOutput<number>): InputStatus {
     let budget = RECORDS_PER_POLL;
+    if (this.rate !== undefined) {
+      // As many as the rate allows since the reader started; none left means wait for isAvailable().
+      budget = Math.min(budget, Math.floor(((Date.now() - this.startedAt) * this.rate) / 1000) - this.emitted);
+      if (budget <= 0) return this.splits.every((s) => s.next > s.end) ? 'end' : 'nothing';
+    }
+    const before = budget;
+    const status = this.emit(output, budget);
+    this.emitted += before - this.remaining;
+    return status === 'end' ? 'end' : this.rate === undefined ? 'more' : 'nothing';
+  }
+
+  private emit(output: ReaderOutput<number>, budget: number): InputStatus {
     for (const split of this.splits) {
       let next = split.next;
       const stop = Math.min(split.end, next + budget - 1);
       budget -= stop - next + 1;
       for (; next <= stop; next++) output.collect(next);
       split.next = next;
-      if (budget <= 0) return 'more';
+      if (budget <= 0) {
+        this.remaining = 0;
+        return 'more';
+      }
     }
+    this.remaining = budget;
     return 'end';
   }
 
   isAvailable(): Promise<void> {
-    return Promise.resolve();
+    if (this.rate === undefined) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(1000 / this.rate!))));
   }
 
   snapshotState(): SequenceSplit[] {

@@ -1,11 +1,26 @@
 /**
  * A JobMaster drives one job: it waits for slots, deploys every subtask (subtask i of every vertex
- * into slot i, Flink's slot sharing), follows the tasks' states and ends the job FINISHED when all
- * finish, FAILED at the first failure (cancelling the rest), or CANCELED on request.
+ * into slot i, Flink's slot sharing), follows the tasks' states and coordinates checkpoints. A task
+ * failure or a lost TaskManager asks the job's restart strategy: the attempt is released everywhere
+ * and, after the strategy's delay, a new attempt is deployed that restores every operator from the
+ * latest usable checkpoint. The job ends FINISHED when all tasks finish, FAILED when the strategy
+ * gives up, CANCELED on request.
  */
 import type { JobGraphDescriptor } from '@sage/core';
+import { defaultRestartStrategy, resolveCheckpointConfig, SageError } from '@sage/core';
+import {
+  CheckpointCoordinator,
+  latestUsableCheckpoint,
+  RestartBackoff,
+  type CheckpointStats,
+  type CheckpointStorage,
+  type CompletedCheckpoint,
+  type StateHandle,
+} from '@sage/runtime';
 import {
   call,
+  type CheckpointAcknowledgement__Output,
+  type CheckpointDecline__Output,
   type ExecutionState,
   type FailureCause,
   type JobDetails,
@@ -19,26 +34,43 @@ import type { Logger } from '@sage/observability';
 import type { RegisteredTaskManager, ResourceManager } from '../resourcemanager/resource-manager.js';
 import { isTerminal, type ExecutionVertex } from './execution-vertex.js';
 
-export type JobStatus = 'CREATED' | 'RUNNING' | 'CANCELING' | 'FINISHED' | 'CANCELED' | 'FAILED';
+export type JobStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'CANCELING' | 'FINISHED' | 'CANCELED' | 'FAILED';
+export type TerminalJobStatus = 'FINISHED' | 'CANCELED' | 'FAILED';
 
 const TERMINAL_JOB_STATES: ReadonlySet<JobStatus> = new Set(['FINISHED', 'CANCELED', 'FAILED']);
 const CANCEL_TIMEOUT_MS = 10_000;
 
 export interface JobMasterOptions {
   readonly slotWaitTimeoutMs: number;
+  readonly checkpointStorage: CheckpointStorage;
+  readonly checkpointDefaults: { readonly timeoutMs: number; readonly retained: number; readonly tolerableFailures: number };
+  /** The attempt to start with: above every attempt a previous JobManager handed out. */
+  readonly firstAttempt: number;
+  /** A savepoint (or, for a recovered job, nothing: it finds its own checkpoints) to start from. */
+  readonly restoreFrom: CompletedCheckpoint | undefined;
+  /** Told of every new attempt and of the end, so the job store can follow. */
+  readonly onAttempt: (attempt: number) => void;
+  readonly onEnd: (state: TerminalJobStatus) => void;
 }
 
 export class JobMaster {
   state: JobStatus = 'CREATED';
   readonly stateTimestamps: Record<string, number> = {};
   failure: FailureCause | undefined;
-  readonly attempt = 0;
-  private readonly vertices: ExecutionVertex[] = [];
+  attempt: number;
+  private vertices: ExecutionVertex[] = [];
   private slots: RegisteredTaskManager[] = [];
   private stopWaitingForSlots: (() => void) | undefined;
   private cancelTimer: NodeJS.Timeout | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
   private endOfInputNotified = false;
   private readonly log: Logger;
+  private readonly backoff: RestartBackoff;
+  private coordinator: CheckpointCoordinator | undefined;
+  private restoredCheckpointId = 0;
+  private lastCheckpoint: (CheckpointStats & { timestamp: number; savepoint: boolean }) | undefined;
+  private checkpointsCompleted = 0;
+  private checkpointsFailed = 0;
   private resolveDone!: () => void;
   /** Resolves when the job reaches a terminal state. */
   readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
@@ -53,22 +85,10 @@ export class JobMaster {
     private readonly options: JobMasterOptions,
   ) {
     this.log = log.child({ job: jobId, jobName: spec.jobName });
-    for (const vertex of graph.vertices) {
-      for (let subtask = 0; subtask < vertex.parallelism; subtask++) {
-        this.vertices.push({
-          vertexId: vertex.id,
-          vertexName: vertex.name,
-          subtaskIndex: subtask,
-          parallelism: vertex.parallelism,
-          state: 'CREATED',
-          taskManager: undefined,
-          stateTimestamps: { CREATED: submittedAt },
-          recordsIn: 0,
-          recordsOut: 0,
-          failure: undefined,
-        });
-      }
-    }
+    this.attempt = options.firstAttempt;
+    const checkpointing = graph.execution?.checkpointing ?? null;
+    this.backoff = new RestartBackoff(graph.execution?.restartStrategy ?? defaultRestartStrategy(checkpointing !== null));
+    this.resetVertices(submittedAt);
     this.transition('CREATED', submittedAt);
   }
 
@@ -81,18 +101,196 @@ export class JobMaster {
     return TERMINAL_JOB_STATES.has(this.state);
   }
 
-  start(): void {
+  /** Deploys the first attempt once slots are free: fresh, from a savepoint, or (recovered) from the latest checkpoint. */
+  start(recovered = false): void {
+    void this.startAttempt(recovered ? 'latest' : 'initial');
+  }
+
+  onTaskState(update: TaskExecutionStateUpdate__Output): void {
+    if (update.attempt !== this.attempt) return;
+    const vertex = this.vertex(update.vertexId, update.subtaskIndex);
+    if (!vertex || isTerminal(vertex.state)) return;
+    vertex.recordsIn = Number(update.recordsIn);
+    vertex.recordsOut = Number(update.recordsOut);
+    this.setTaskState(vertex, update.state);
+    if (update.state === 'CANCELED' && this.state === 'RUNNING') {
+      // Nobody asked for it: the TaskManager is shutting down or lost this JobManager.
+      this.handleFailure({
+        code: 'TaskCanceled',
+        message: `${vertex.vertexName} (${vertex.subtaskIndex + 1}/${vertex.parallelism}) was cancelled by TaskManager ${update.taskManagerId}, which is shutting down or lost contact with the JobManager`,
+        stack: '',
+        location: `TaskManager ${update.taskManagerId}`,
+      });
+      return;
+    }
+    if (update.state === 'FAILED') {
+      vertex.failure = update.failure ?? undefined;
+      this.handleFailure(update.failure ?? { code: 'TaskFailure', message: 'A task failed without a cause', stack: '', location: vertex.vertexName });
+      return;
+    }
+    if (update.state === 'FINISHING' || update.state === 'FINISHED') this.coordinator?.taskEnded(vertex.vertexId, vertex.subtaskIndex);
+    this.checkEndOfInput();
+    this.checkAllTerminal();
+  }
+
+  onCheckpointAck(ack: CheckpointAcknowledgement__Output): void {
+    if (ack.attempt !== this.attempt) return;
+    const handles: Record<string, StateHandle> = {};
+    for (const [uid, json] of Object.entries(ack.stateHandles)) handles[uid] = JSON.parse(json as string) as StateHandle;
+    this.coordinator?.acknowledge({
+      checkpointId: Number(ack.checkpointId),
+      vertexId: ack.vertexId,
+      subtaskIndex: ack.subtaskIndex,
+      handles,
+      stateSize: Number(ack.stateSize),
+      syncMs: 0,
+      asyncMs: 0,
+    });
+  }
+
+  onCheckpointDecline(decline: CheckpointDecline__Output): void {
+    if (decline.attempt !== this.attempt) return;
+    const reason = new SageError(decline.reason?.code || 'CheckpointDeclined', decline.reason?.message ?? 'no reason given');
+    this.coordinator?.decline(Number(decline.checkpointId), decline.vertexId, decline.subtaskIndex, reason);
+  }
+
+  /** A savepoint of the running job; with `stop`, the job ends once the savepoint's commits are done. */
+  async triggerSavepoint(stop: boolean): Promise<CompletedCheckpoint> {
+    if (this.graph.execution?.checkpointing == null) {
+      throw new Error(`Job ${this.jobId} runs without checkpointing, so it cannot take savepoints: call env.enableCheckpointing(ms) in the job`);
+    }
+    if (this.state !== 'RUNNING' || this.coordinator === undefined) {
+      throw new Error(`Job ${this.jobId} is ${this.state}: savepoints are taken of running jobs only`);
+    }
+    const savepoint = await this.coordinator.triggerSavepoint({ terminate: stop });
+    if (stop) this.cancel();
+    return savepoint;
+  }
+
+  onMetrics(report: TaskMetricsReport): void {
+    if (report.attempt !== this.attempt) return;
+    const vertex = this.vertex(report.vertexId ?? 0, report.subtaskIndex ?? 0);
+    if (!vertex || isTerminal(vertex.state)) return;
+    vertex.recordsIn = Number(report.recordsIn ?? 0);
+    vertex.recordsOut = Number(report.recordsOut ?? 0);
+  }
+
+  onTaskManagerLost(tm: RegisteredTaskManager, reason: string): void {
+    if (this.isTerminal || this.state === 'RESTARTING') return;
+    const affected = this.vertices.filter((v) => v.taskManager?.id === tm.id && !isTerminal(v.state));
+    if (affected.length === 0) return;
+    for (const vertex of affected) this.setTaskState(vertex, this.state === 'CANCELING' ? 'CANCELED' : 'FAILED');
+    if (this.state === 'CANCELING') {
+      this.checkAllTerminal();
+      return;
+    }
+    this.handleFailure({ code: 'TaskManagerLost', message: reason, stack: '', location: `TaskManager ${tm.id} (${tm.address})` });
+  }
+
+  cancel(): void {
+    if (this.isTerminal || this.state === 'CANCELING') return;
+    this.stopWaitingForSlots?.();
+    this.coordinator?.stop('the job was cancelled');
+    clearTimeout(this.restartTimer);
+    if (this.state === 'CREATED' || this.state === 'RESTARTING') {
+      for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'CANCELED');
+      this.finish('CANCELED');
+      return;
+    }
+    this.transition('CANCELING');
+    void this.releaseOnTaskManagers();
+    // A TaskManager that never answers must not keep the job CANCELING forever.
+    this.cancelTimer = setTimeout(() => {
+      for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'CANCELED');
+      this.checkAllTerminal();
+    }, CANCEL_TIMEOUT_MS);
+  }
+
+  /**
+   * The JobManager is shutting down and will resume this job when it comes back: the tasks stop,
+   * but the job is not ended, so the store still holds it as running.
+   */
+  async suspend(): Promise<void> {
+    if (this.isTerminal) return;
+    this.stopWaitingForSlots?.();
+    clearTimeout(this.restartTimer);
+    this.coordinator?.stop('the JobManager is shutting down');
+    await this.releaseOnTaskManagers();
+    this.resources.release(this.jobId);
+  }
+
+  summary(): JobSummary {
+    return {
+      jobId: this.jobId,
+      jobName: this.spec.jobName,
+      state: this.state as ExecutionState,
+      submittedAt: this.submittedAt,
+      endedAt: this.isTerminal ? this.stateTimestamps[this.state]! : 0,
+      tasksTotal: this.vertices.length,
+      tasksRunning: this.vertices.filter((v) => v.state === 'RUNNING').length,
+      tasksFinished: this.vertices.filter((v) => v.state === 'FINISHED').length,
+    };
+  }
+
+  details(): JobDetails {
+    const last = this.lastCheckpoint;
+    return {
+      summary: this.summary(),
+      stateTimestamps: this.stateTimestamps,
+      failure: this.failure ?? null,
+      attempt: this.attempt,
+      restarts: this.backoff.restartCount,
+      lastCheckpoint: last
+        ? { checkpointId: last.checkpointId, timestamp: last.timestamp, durationMs: last.durationMs, stateSize: last.stateSize, savepoint: last.savepoint }
+        : null,
+      checkpointsCompleted: this.checkpointsCompleted,
+      checkpointsFailed: this.checkpointsFailed,
+      restoredCheckpointId: this.restoredCheckpointId,
+      tasks: this.vertices.map((v) => ({
+        vertexId: v.vertexId,
+        vertexName: v.vertexName,
+        subtaskIndex: v.subtaskIndex,
+        parallelism: v.parallelism,
+        state: v.state,
+        taskManagerId: v.taskManager?.id ?? '',
+        stateTimestamps: v.stateTimestamps,
+        recordsIn: v.recordsIn,
+        recordsOut: v.recordsOut,
+        failure: v.failure ?? null,
+      })),
+    };
+  }
+
+  /** Chooses what to restore, waits for slots and deploys. `latest`: the newest usable checkpoint, else the savepoint. */
+  private async startAttempt(restore: 'initial' | 'latest'): Promise<void> {
+    let checkpoint: CompletedCheckpoint | undefined = this.options.restoreFrom;
+    if (restore === 'latest') {
+      try {
+        checkpoint = (await latestUsableCheckpoint(this.options.checkpointStorage, this.jobId, this.log)) ?? this.options.restoreFrom;
+      } catch (error) {
+        this.fail({ code: (error as { code?: string }).code ?? 'RestoreFailed', message: (error as Error).message, stack: (error as Error).stack ?? '', location: 'JobManager' });
+        return;
+      }
+    }
+    if (this.isTerminal || this.state === 'CANCELING') return;
+    this.restoredCheckpointId = checkpoint?.checkpointId ?? 0;
+    if (checkpoint) this.log.info({ checkpoint: checkpoint.checkpointId, savepoint: checkpoint.savepoint, attempt: this.attempt }, `Restoring from checkpoint ${checkpoint.checkpointId}`);
+    this.options.onAttempt(this.attempt);
+    this.waitForSlots(checkpoint);
+  }
+
+  private waitForSlots(checkpoint: CompletedCheckpoint | undefined): void {
     const needed = this.requiredSlots;
     const tryAllocate = () => {
-      if (this.state !== 'CREATED') return;
+      if (this.state !== 'CREATED' && this.state !== 'RESTARTING') return;
       const slots = this.resources.allocate(this.jobId, needed);
       if (slots === undefined) return;
       this.stopWaitingForSlots?.();
       this.slots = slots;
-      void this.deploy();
+      void this.deploy(checkpoint);
     };
     const timer = setTimeout(() => {
-      if (this.state !== 'CREATED') return;
+      if (this.state !== 'CREATED' && this.state !== 'RESTARTING') return;
       this.stopWaitingForSlots?.();
       const total = this.resources.totalSlots();
       const free = this.resources.freeSlots();
@@ -112,34 +310,38 @@ export class JobMaster {
       this.resources.off('slotsAvailable', tryAllocate);
       this.stopWaitingForSlots = undefined;
     };
-    this.log.info({ slots: needed }, 'Job submitted; waiting for slots');
+    this.log.info({ slots: needed, attempt: this.attempt }, 'Waiting for slots');
     tryAllocate();
   }
 
-  onTaskState(update: TaskExecutionStateUpdate__Output): void {
-    if (update.attempt !== this.attempt) return;
-    const vertex = this.vertex(update.vertexId, update.subtaskIndex);
-    if (!vertex || isTerminal(vertex.state)) return;
-    vertex.recordsIn = Number(update.recordsIn);
-    vertex.recordsOut = Number(update.recordsOut);
-    this.setTaskState(vertex, update.state);
-    if (update.state === 'CANCELED' && this.state === 'RUNNING') {
-      // Nobody asked for it: the TaskManager is shutting down or lost this JobManager.
-      this.fail({
-        code: 'TaskCanceled',
-        message: `${vertex.vertexName} (${vertex.subtaskIndex + 1}/${vertex.parallelism}) was cancelled by TaskManager ${update.taskManagerId}, which is shutting down or lost contact with the JobManager`,
-        stack: '',
-        location: `TaskManager ${update.taskManagerId}`,
-      });
+  /**
+   * The attempt failed. With a restart left, everything of this attempt is released and a new attempt
+   * starts after the strategy's delay; without one the job fails with the cause.
+   */
+  private handleFailure(cause: FailureCause): void {
+    if (this.isTerminal || this.state === 'CANCELING' || this.state === 'RESTARTING') return;
+    this.coordinator?.stop('the job attempt failed');
+    this.coordinator = undefined;
+    const delay = this.backoff.onFailure();
+    if (delay === null) {
+      const exhausted = this.backoff.restartCount > 0 ? ` (no restart left: ${this.backoff.describeExhausted()})` : '';
+      this.fail({ ...cause, message: cause.message + exhausted });
       return;
     }
-    if (update.state === 'FAILED') {
-      vertex.failure = update.failure ?? undefined;
-      this.fail(update.failure ?? { code: 'TaskFailure', message: 'A task failed without a cause', stack: '', location: vertex.vertexName });
-      return;
-    }
-    this.checkEndOfInput();
-    this.checkAllTerminal();
+    this.failure = cause;
+    this.log.warn({ cause: cause.message, location: cause.location, delayMs: delay, restart: this.backoff.restartCount }, `Job attempt ${this.attempt} failed; restarting in ${delay} ms`);
+    this.transition('RESTARTING');
+    const failedAttempt = this.attempt;
+    void this.releaseOnTaskManagers(failedAttempt);
+    for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'CANCELED');
+    this.resources.release(this.jobId);
+    this.restartTimer = setTimeout(() => {
+      if (this.state !== 'RESTARTING') return;
+      this.attempt = failedAttempt + 1;
+      this.endOfInputNotified = false;
+      this.resetVertices(Date.now());
+      void this.startAttempt('latest');
+    }, delay);
   }
 
   /**
@@ -153,97 +355,31 @@ export class JobMaster {
     const taskManagers = new Set(this.vertices.filter((v) => v.state === 'FINISHING').map((v) => v.taskManager!));
     for (const tm of taskManagers) {
       call(tm.client, 'NotifyCheckpointComplete', { jobId: this.jobId, attempt: this.attempt, checkpointId: 0, endOfInput: true }).catch((error: Error) =>
-        this.fail({ code: 'CommitFailed', message: `Could not tell TaskManager ${tm.id} to commit: ${error.message}`, stack: error.stack ?? '', location: `TaskManager ${tm.id} (${tm.address})` }),
+        this.handleFailure({ code: 'CommitFailed', message: `Could not tell TaskManager ${tm.id} to commit: ${error.message}`, stack: error.stack ?? '', location: `TaskManager ${tm.id} (${tm.address})` }),
       );
     }
   }
 
-  onMetrics(report: TaskMetricsReport): void {
-    if (report.attempt !== this.attempt) return;
-    const vertex = this.vertex(report.vertexId ?? 0, report.subtaskIndex ?? 0);
-    if (!vertex || isTerminal(vertex.state)) return;
-    vertex.recordsIn = Number(report.recordsIn ?? 0);
-    vertex.recordsOut = Number(report.recordsOut ?? 0);
-  }
-
-  onTaskManagerLost(tm: RegisteredTaskManager, reason: string): void {
-    if (this.isTerminal) return;
-    const affected = this.vertices.filter((v) => v.taskManager?.id === tm.id && !isTerminal(v.state));
-    if (affected.length === 0) return;
-    for (const vertex of affected) this.setTaskState(vertex, this.state === 'CANCELING' ? 'CANCELED' : 'FAILED');
-    if (this.state === 'CANCELING') {
-      this.checkAllTerminal();
-      return;
-    }
-    this.fail({ code: 'TaskManagerLost', message: reason, stack: '', location: `TaskManager ${tm.id} (${tm.address})` });
-  }
-
-  cancel(): void {
-    if (this.isTerminal || this.state === 'CANCELING') return;
-    this.stopWaitingForSlots?.();
-    if (this.state === 'CREATED') {
-      for (const vertex of this.vertices) this.setTaskState(vertex, 'CANCELED');
-      this.finish('CANCELED');
-      return;
-    }
-    this.transition('CANCELING');
-    void this.releaseOnTaskManagers();
-    // A TaskManager that never answers must not keep the job CANCELING forever.
-    this.cancelTimer = setTimeout(() => {
-      for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'CANCELED');
-      this.checkAllTerminal();
-    }, CANCEL_TIMEOUT_MS);
-  }
-
-  summary(): JobSummary {
-    return {
-      jobId: this.jobId,
-      jobName: this.spec.jobName,
-      state: this.state as ExecutionState,
-      submittedAt: this.submittedAt,
-      endedAt: this.isTerminal ? this.stateTimestamps[this.state]! : 0,
-      tasksTotal: this.vertices.length,
-      tasksRunning: this.vertices.filter((v) => v.state === 'RUNNING').length,
-      tasksFinished: this.vertices.filter((v) => v.state === 'FINISHED').length,
-    };
-  }
-
-  details(): JobDetails {
-    return {
-      summary: this.summary(),
-      stateTimestamps: this.stateTimestamps,
-      failure: this.failure ?? null,
-      attempt: this.attempt,
-      tasks: this.vertices.map((v) => ({
-        vertexId: v.vertexId,
-        vertexName: v.vertexName,
-        subtaskIndex: v.subtaskIndex,
-        parallelism: v.parallelism,
-        state: v.state,
-        taskManagerId: v.taskManager?.id ?? '',
-        stateTimestamps: v.stateTimestamps,
-        recordsIn: v.recordsIn,
-        recordsOut: v.recordsOut,
-        failure: v.failure ?? null,
-      })),
-    };
-  }
-
-  private async deploy(): Promise<void> {
+  private async deploy(checkpoint: CompletedCheckpoint | undefined): Promise<void> {
+    const attempt = this.attempt;
     for (const vertex of this.vertices) {
       vertex.taskManager = this.slots[vertex.subtaskIndex];
       this.setTaskState(vertex, 'SCHEDULED');
     }
     this.transition('RUNNING');
-    this.log.info({ taskManagers: [...new Set(this.slots.map((s) => s.id))] }, 'Deploying tasks');
+    this.coordinator = this.createCoordinator(attempt);
+    this.log.info({ taskManagers: [...new Set(this.slots.map((s) => s.id))], attempt }, 'Deploying tasks');
+    const restoreHandles: Record<string, string> = {};
+    for (const [uid, operator] of Object.entries(checkpoint?.operators ?? {})) restoreHandles[uid] = JSON.stringify(operator);
     await Promise.all(
       this.vertices.map(async (vertex) => {
         const tm = vertex.taskManager!;
         try {
           this.setTaskState(vertex, 'DEPLOYING');
-          await call(tm.client, 'DeployTask', this.deploymentDescriptor(vertex), { timeoutMs: 30_000 });
+          await call(tm.client, 'DeployTask', this.deploymentDescriptor(vertex, restoreHandles, checkpoint?.checkpointId ?? 0), { timeoutMs: 30_000 });
         } catch (error) {
-          this.fail({
+          if (attempt !== this.attempt) return;
+          this.handleFailure({
             code: 'DeploymentFailed',
             message: `Could not deploy ${vertex.vertexName} (${vertex.subtaskIndex + 1}/${vertex.parallelism}) to TaskManager ${tm.id}: ${(error as Error).message}`,
             stack: (error as Error).stack ?? '',
@@ -252,9 +388,54 @@ export class JobMaster {
         }
       }),
     );
+    if (attempt === this.attempt && this.state === 'RUNNING') this.coordinator?.start();
   }
 
-  private deploymentDescriptor(vertex: ExecutionVertex): TaskDeploymentDescriptor {
+  private createCoordinator(attempt: number): CheckpointCoordinator | undefined {
+    const checkpointing = this.graph.execution?.checkpointing;
+    if (checkpointing == null) return undefined;
+    const defaults = this.options.checkpointDefaults;
+    const config = resolveCheckpointConfig(checkpointing, defaults);
+    const forEachTaskManager = (send: (tm: RegisteredTaskManager) => Promise<unknown>) =>
+      Promise.all([...new Set(this.vertices.map((v) => v.taskManager!))].map(send));
+    const coordinator: CheckpointCoordinator = new CheckpointCoordinator({
+      jobId: this.jobId,
+      graph: this.graph,
+      config,
+      storage: this.options.checkpointStorage,
+      log: this.log,
+      participants: {
+        allTasksRunning: () => this.attempt === attempt && this.state === 'RUNNING' && this.vertices.every((v) => v.state === 'RUNNING'),
+        triggerSources: (checkpointId, timestamp) => {
+          const sources = new Set(this.graph.vertices.filter((v) => !this.graph.edges.some((e) => e.targetVertex === v.id)).map((v) => v.id));
+          for (const vertex of this.vertices.filter((v) => sources.has(v.vertexId))) {
+            const tm = vertex.taskManager!;
+            const request = { jobId: this.jobId, attempt, checkpointId, timestamp, vertexId: vertex.vertexId, subtaskIndex: vertex.subtaskIndex };
+            call(tm.client, 'TriggerCheckpoint', request, { timeoutMs: 10_000 }).catch((error: Error) =>
+              coordinator.decline(checkpointId, vertex.vertexId, vertex.subtaskIndex, new Error(`could not reach TaskManager ${tm.id}: ${error.message}`)),
+            );
+          }
+        },
+        notifyComplete: async (checkpointId) => {
+          await forEachTaskManager((tm) => call(tm.client, 'NotifyCheckpointComplete', { jobId: this.jobId, attempt, checkpointId, endOfInput: false }, { timeoutMs: 60_000 }));
+        },
+        notifyAborted: (checkpointId) => {
+          void forEachTaskManager((tm) =>
+            call(tm.client, 'NotifyCheckpointAborted', { jobId: this.jobId, attempt, checkpointId, endOfInput: false }, { timeoutMs: 10_000 }).catch(() => {}),
+          );
+        },
+      },
+      onTooManyFailures: (cause) => this.handleFailure({ code: cause.code, message: cause.message, stack: cause.stack ?? '', location: 'CheckpointCoordinator' }),
+      onCompleted: (checkpoint, stats) => {
+        this.checkpointsCompleted++;
+        this.lastCheckpoint = { ...stats, timestamp: checkpoint.timestamp, savepoint: checkpoint.savepoint };
+      },
+      onAborted: () => this.checkpointsFailed++,
+    });
+    return coordinator;
+  }
+
+  private deploymentDescriptor(vertex: ExecutionVertex, restoreStateHandles: Record<string, string>, restoreCheckpointId: number): TaskDeploymentDescriptor {
     const inputs = this.graph.edges
       .filter((e) => e.targetVertex === vertex.vertexId)
       .flatMap((edge) => this.connectedSubtasks(edge.partitioner, edge.sourceVertex, vertex.subtaskIndex).map((producer) => ({
@@ -278,8 +459,8 @@ export class JobMaster {
       subtaskIndex: vertex.subtaskIndex,
       inputs,
       outputs,
-      restoreStateHandles: {},
-      restoreCheckpointId: 0,
+      restoreStateHandles,
+      restoreCheckpointId,
     };
   }
 
@@ -292,6 +473,8 @@ export class JobMaster {
   private fail(cause: FailureCause): void {
     if (this.isTerminal) return;
     this.stopWaitingForSlots?.();
+    clearTimeout(this.restartTimer);
+    this.coordinator?.stop('the job failed');
     this.failure = cause;
     this.log.warn({ cause: cause.message, location: cause.location }, 'Job failed');
     void this.releaseOnTaskManagers();
@@ -300,28 +483,50 @@ export class JobMaster {
   }
 
   private checkAllTerminal(): void {
-    if (this.isTerminal || !this.vertices.every((v) => isTerminal(v.state))) return;
+    if (this.isTerminal || this.state === 'RESTARTING' || !this.vertices.every((v) => isTerminal(v.state))) return;
     this.finish(this.state === 'CANCELING' ? 'CANCELED' : 'FINISHED');
   }
 
-  private finish(state: 'FINISHED' | 'CANCELED' | 'FAILED'): void {
+  private finish(state: TerminalJobStatus): void {
     clearTimeout(this.cancelTimer);
+    this.coordinator?.stop(`the job ${state.toLowerCase()}`);
     this.transition(state);
     this.resources.release(this.jobId);
     this.log.info({ state }, `Job ${state}`);
+    this.options.onEnd(state);
     this.resolveDone();
   }
 
-  /** Tells every TaskManager of the job to cancel its tasks and drop its channels. */
-  private async releaseOnTaskManagers(): Promise<void> {
+  /** Tells every TaskManager of the job to cancel the attempt's tasks and drop its channels. */
+  private async releaseOnTaskManagers(attempt = this.attempt): Promise<void> {
     const taskManagers = new Set(this.vertices.flatMap((v) => (v.taskManager ? [v.taskManager] : [])));
     await Promise.all(
       [...taskManagers].map((tm) =>
-        call(tm.client, 'ReleaseJob', { jobId: this.jobId, attempt: this.attempt }, { timeoutMs: 5_000 }).catch((error: Error) =>
+        call(tm.client, 'ReleaseJob', { jobId: this.jobId, attempt }, { timeoutMs: 5_000 }).catch((error: Error) =>
           this.log.warn({ taskManager: tm.id, err: error }, 'Could not release the job on a TaskManager'),
         ),
       ),
     );
+  }
+
+  private resetVertices(at: number): void {
+    this.vertices = [];
+    for (const vertex of this.graph.vertices) {
+      for (let subtask = 0; subtask < vertex.parallelism; subtask++) {
+        this.vertices.push({
+          vertexId: vertex.id,
+          vertexName: vertex.name,
+          subtaskIndex: subtask,
+          parallelism: vertex.parallelism,
+          state: 'CREATED',
+          taskManager: undefined,
+          stateTimestamps: { CREATED: at },
+          recordsIn: 0,
+          recordsOut: 0,
+          failure: undefined,
+        });
+      }
+    }
   }
 
   private vertex(vertexId: number, subtaskIndex: number): ExecutionVertex | undefined {

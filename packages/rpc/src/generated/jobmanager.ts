@@ -6,6 +6,7 @@ import type { CancelJobRequest as _sage_v1_CancelJobRequest, CancelJobRequest__O
 import type { CancelJobResponse as _sage_v1_CancelJobResponse, CancelJobResponse__Output as _sage_v1_CancelJobResponse__Output } from './sage/v1/CancelJobResponse.js';
 import type { CheckpointAcknowledgement as _sage_v1_CheckpointAcknowledgement, CheckpointAcknowledgement__Output as _sage_v1_CheckpointAcknowledgement__Output } from './sage/v1/CheckpointAcknowledgement.js';
 import type { CheckpointDecline as _sage_v1_CheckpointDecline, CheckpointDecline__Output as _sage_v1_CheckpointDecline__Output } from './sage/v1/CheckpointDecline.js';
+import type { CheckpointSummary as _sage_v1_CheckpointSummary, CheckpointSummary__Output as _sage_v1_CheckpointSummary__Output } from './sage/v1/CheckpointSummary.js';
 import type { Empty as _sage_v1_Empty, Empty__Output as _sage_v1_Empty__Output } from './sage/v1/Empty.js';
 import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from './sage/v1/FailureCause.js';
 import type { GetArtifactRequest as _sage_v1_GetArtifactRequest, GetArtifactRequest__Output as _sage_v1_GetArtifactRequest__Output } from './sage/v1/GetArtifactRequest.js';
@@ -25,6 +26,8 @@ import type { SubmitJobResponse as _sage_v1_SubmitJobResponse, SubmitJobResponse
 import type { TaskDetails as _sage_v1_TaskDetails, TaskDetails__Output as _sage_v1_TaskDetails__Output } from './sage/v1/TaskDetails.js';
 import type { TaskExecutionStateUpdate as _sage_v1_TaskExecutionStateUpdate, TaskExecutionStateUpdate__Output as _sage_v1_TaskExecutionStateUpdate__Output } from './sage/v1/TaskExecutionStateUpdate.js';
 import type { TaskMetricsReport as _sage_v1_TaskMetricsReport, TaskMetricsReport__Output as _sage_v1_TaskMetricsReport__Output } from './sage/v1/TaskMetricsReport.js';
+import type { TriggerSavepointRequest as _sage_v1_TriggerSavepointRequest, TriggerSavepointRequest__Output as _sage_v1_TriggerSavepointRequest__Output } from './sage/v1/TriggerSavepointRequest.js';
+import type { TriggerSavepointResponse as _sage_v1_TriggerSavepointResponse, TriggerSavepointResponse__Output as _sage_v1_TriggerSavepointResponse__Output } from './sage/v1/TriggerSavepointResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -38,6 +41,7 @@ export interface ProtoGrpcType {
       CancelJobResponse: MessageTypeDefinition<_sage_v1_CancelJobResponse, _sage_v1_CancelJobResponse__Output>
       CheckpointAcknowledgement: MessageTypeDefinition<_sage_v1_CheckpointAcknowledgement, _sage_v1_CheckpointAcknowledgement__Output>
       CheckpointDecline: MessageTypeDefinition<_sage_v1_CheckpointDecline, _sage_v1_CheckpointDecline__Output>
+      CheckpointSummary: MessageTypeDefinition<_sage_v1_CheckpointSummary, _sage_v1_CheckpointSummary__Output>
       Empty: MessageTypeDefinition<_sage_v1_Empty, _sage_v1_Empty__Output>
       ExecutionState: EnumTypeDefinition
       FailureCause: MessageTypeDefinition<_sage_v1_FailureCause, _sage_v1_FailureCause__Output>
@@ -58,6 +62,8 @@ export interface ProtoGrpcType {
       TaskDetails: MessageTypeDefinition<_sage_v1_TaskDetails, _sage_v1_TaskDetails__Output>
       TaskExecutionStateUpdate: MessageTypeDefinition<_sage_v1_TaskExecutionStateUpdate, _sage_v1_TaskExecutionStateUpdate__Output>
       TaskMetricsReport: MessageTypeDefinition<_sage_v1_TaskMetricsReport, _sage_v1_TaskMetricsReport__Output>
+      TriggerSavepointRequest: MessageTypeDefinition<_sage_v1_TriggerSavepointRequest, _sage_v1_TriggerSavepointRequest__Output>
+      TriggerSavepointResponse: MessageTypeDefinition<_sage_v1_TriggerSavepointResponse, _sage_v1_TriggerSavepointResponse__Output>
     }
   }
 }

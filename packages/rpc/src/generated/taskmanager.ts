@@ -8,6 +8,7 @@ import type { CancelTaskRequest as _sage_v1_CancelTaskRequest, CancelTaskRequest
 import type { CheckpointAcknowledgement as _sage_v1_CheckpointAcknowledgement, CheckpointAcknowledgement__Output as _sage_v1_CheckpointAcknowledgement__Output } from './sage/v1/CheckpointAcknowledgement.js';
 import type { CheckpointDecline as _sage_v1_CheckpointDecline, CheckpointDecline__Output as _sage_v1_CheckpointDecline__Output } from './sage/v1/CheckpointDecline.js';
 import type { CheckpointNotification as _sage_v1_CheckpointNotification, CheckpointNotification__Output as _sage_v1_CheckpointNotification__Output } from './sage/v1/CheckpointNotification.js';
+import type { CheckpointSummary as _sage_v1_CheckpointSummary, CheckpointSummary__Output as _sage_v1_CheckpointSummary__Output } from './sage/v1/CheckpointSummary.js';
 import type { Empty as _sage_v1_Empty, Empty__Output as _sage_v1_Empty__Output } from './sage/v1/Empty.js';
 import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from './sage/v1/FailureCause.js';
 import type { GetArtifactRequest as _sage_v1_GetArtifactRequest, GetArtifactRequest__Output as _sage_v1_GetArtifactRequest__Output } from './sage/v1/GetArtifactRequest.js';
@@ -33,6 +34,8 @@ import type { TaskExecutionStateUpdate as _sage_v1_TaskExecutionStateUpdate, Tas
 import type { TaskManagerClient as _sage_v1_TaskManagerClient, TaskManagerDefinition as _sage_v1_TaskManagerDefinition } from './sage/v1/TaskManager.js';
 import type { TaskMetricsReport as _sage_v1_TaskMetricsReport, TaskMetricsReport__Output as _sage_v1_TaskMetricsReport__Output } from './sage/v1/TaskMetricsReport.js';
 import type { TriggerCheckpointRequest as _sage_v1_TriggerCheckpointRequest, TriggerCheckpointRequest__Output as _sage_v1_TriggerCheckpointRequest__Output } from './sage/v1/TriggerCheckpointRequest.js';
+import type { TriggerSavepointRequest as _sage_v1_TriggerSavepointRequest, TriggerSavepointRequest__Output as _sage_v1_TriggerSavepointRequest__Output } from './sage/v1/TriggerSavepointRequest.js';
+import type { TriggerSavepointResponse as _sage_v1_TriggerSavepointResponse, TriggerSavepointResponse__Output as _sage_v1_TriggerSavepointResponse__Output } from './sage/v1/TriggerSavepointResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -48,6 +51,7 @@ export interface ProtoGrpcType {
       CheckpointAcknowledgement: MessageTypeDefinition<_sage_v1_CheckpointAcknowledgement, _sage_v1_CheckpointAcknowledgement__Output>
       CheckpointDecline: MessageTypeDefinition<_sage_v1_CheckpointDecline, _sage_v1_CheckpointDecline__Output>
       CheckpointNotification: MessageTypeDefinition<_sage_v1_CheckpointNotification, _sage_v1_CheckpointNotification__Output>
+      CheckpointSummary: MessageTypeDefinition<_sage_v1_CheckpointSummary, _sage_v1_CheckpointSummary__Output>
       Empty: MessageTypeDefinition<_sage_v1_Empty, _sage_v1_Empty__Output>
       ExecutionState: EnumTypeDefinition
       FailureCause: MessageTypeDefinition<_sage_v1_FailureCause, _sage_v1_FailureCause__Output>
@@ -74,6 +78,8 @@ export interface ProtoGrpcType {
       TaskManager: SubtypeConstructor<typeof grpc.Client, _sage_v1_TaskManagerClient> & { service: _sage_v1_TaskManagerDefinition }
       TaskMetricsReport: MessageTypeDefinition<_sage_v1_TaskMetricsReport, _sage_v1_TaskMetricsReport__Output>
       TriggerCheckpointRequest: MessageTypeDefinition<_sage_v1_TriggerCheckpointRequest, _sage_v1_TriggerCheckpointRequest__Output>
+      TriggerSavepointRequest: MessageTypeDefinition<_sage_v1_TriggerSavepointRequest, _sage_v1_TriggerSavepointRequest__Output>
+      TriggerSavepointResponse: MessageTypeDefinition<_sage_v1_TriggerSavepointResponse, _sage_v1_TriggerSavepointResponse__Output>
     }
   }
 }

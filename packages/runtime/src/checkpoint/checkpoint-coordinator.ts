@@ -10,7 +10,7 @@
  */
 import type { JobGraphDescriptor, ResolvedCheckpointConfig } from '@sage/core';
 import { SageError } from '@sage/core';
-import type { TaskCheckpointAck } from '../tasks/task.js';
+import { TASK_NOT_READY, type TaskCheckpointAck } from '../tasks/task.js';
 import type { CheckpointStorage, CompletedCheckpoint, OperatorCheckpoint, StateHandle } from './checkpoint-storage.js';
 
 /** How the coordinator reaches the tasks of the attempt it coordinates. */
@@ -39,6 +39,8 @@ export interface CheckpointCoordinatorSpec {
   readonly onTooManyFailures: (cause: CheckpointFailure) => void;
   /** Called after each completed checkpoint, for metrics and tests. */
   readonly onCompleted?: (checkpoint: CompletedCheckpoint, stats: CheckpointStats) => void;
+  /** Called after each aborted checkpoint or savepoint. */
+  readonly onAborted?: (failure: CheckpointFailure) => void;
 }
 
 export interface CheckpointStats {
@@ -131,7 +133,8 @@ export class CheckpointCoordinator {
     const pending = this.pending.get(checkpointId);
     if (pending === undefined || pending.completing) return;
     const task = this.spec.graph.vertices[vertexId];
-    this.abort(pending, `declined by ${task?.name ?? `vertex ${vertexId}`} (${subtaskIndex + 1}/${task?.parallelism ?? '?'}): ${reason.message}`, true);
+    const notReady = (reason as { code?: string }).code === TASK_NOT_READY;
+    this.abort(pending, `declined by ${task?.name ?? `vertex ${vertexId}`} (${subtaskIndex + 1}/${task?.parallelism ?? '?'}): ${reason.message}`, !notReady);
   }
 
   /** A task ended (finished its input): checkpoints still waiting for it will never complete. */
@@ -182,6 +185,9 @@ export class CheckpointCoordinator {
       this.triggering = false;
     }
     if (this.stopped) throw new CheckpointFailure(`Job ${this.spec.jobId} stopped before checkpoint ${checkpointId} started`);
+    if (!this.spec.participants.allTasksRunning()) {
+      throw new CheckpointFailure(`Checkpoint ${checkpointId} of job ${this.spec.jobId} was not started: a task stopped running meanwhile`);
+    }
     const timestamp = Date.now();
     return new Promise<CompletedCheckpoint>((resolve, reject) => {
       const timeout = setTimeout(() => {
@@ -268,6 +274,7 @@ export class CheckpointCoordinator {
       log.warn({ job: jobId, checkpoint: pending.checkpointId, err: error }, 'Could not delete the state of an aborted checkpoint'),
     );
     pending.reject(failure);
+    this.spec.onAborted?.(failure);
     if (countsAsFailure && !pending.savepoint) this.countFailure(failure);
   }
 

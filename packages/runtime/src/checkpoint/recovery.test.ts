@@ -89,12 +89,16 @@ function keyedSumJob(sink: CollectSink<[number, number]>, options: { count: numb
   env.setRestartStrategy(RestartStrategies.fixedDelay({ attempts: 3, delayMs: 10 }));
   env
     .fromSource(new SlowSequence(options.count), { uid: 'numbers' })
-    .map(new FailOnce(options.failAt ?? -1, options.failingAttempts ?? []), { uid: 'crash' })
+    .map(new FailOnce(options.failAt ?? -1, options.failingAttempts ?? []))
+    .uid('crash')
     .keyBy((n) => n % 7)
-    .map((n) => [n % 7, n] as [number, number], { uid: 'pair' })
+    .map((n): [number, number] => [n % 7, n])
+    .uid('pair')
     .keyBy(([k]) => k)
-    .reduce(([k, a], [, b]) => [k, a + b] as [number, number], { uid: 'sums' })
-    .sink(sink, { uid: 'out' });
+    .reduce(([k, a], [, b]): [number, number] => [k, a + b])
+    .uid('sums')
+    .sink(sink)
+    .uid('out');
   return env.compile();
 }
 
@@ -132,6 +136,7 @@ describe('exactly-once recovery in a LocalCluster', () => {
     const sink = new CollectSink<[number, number]>();
     const execution = new LocalCluster({ batchSize: 16 }).execute(keyedSumJob(sink, { count: 4000, parallelism: 2, failAt: 3100, failingAttempts: [0] }), {
       checkpointStorage: storage,
+      log: { info() {}, warn: (f, m) => console.log(m, f) },
     });
     const completed: number[] = [];
     execution.onCheckpointCompleted((c) => completed.push(c.checkpointId));

@@ -72,6 +72,9 @@ export interface CheckpointResponder {
   decline(checkpointId: number, vertexId: number, subtaskIndex: number, reason: Error): void;
 }
 
+/** A checkpoint declined because a task was not running: it does not count as a failed checkpoint (as in Flink). */
+export const TASK_NOT_READY = 'CheckpointDeclinedTaskNotReady';
+
 /** Raised inside a task that was cancelled; never reported as a failure. */
 export class TaskCanceled extends SageError {
   constructor(taskName: string) {
@@ -194,7 +197,12 @@ export class Task {
     if (checkpointing === undefined) return;
     if (this.state !== 'RUNNING' || this.reader === undefined) {
       const why = this.reader === undefined && this.state === 'RUNNING' ? 'it is not a source task' : `it is ${this.state}`;
-      checkpointing.responder.decline(checkpointId, this.vertexId, this.subtaskIndex, new Error(`Task ${this.name} cannot take checkpoint ${checkpointId}: ${why}`));
+      checkpointing.responder.decline(
+        checkpointId,
+        this.vertexId,
+        this.subtaskIndex,
+        new SageError(TASK_NOT_READY, `Task ${this.name} cannot take checkpoint ${checkpointId}: ${why}`),
+      );
       return;
     }
     const barrier = new CheckpointBarrier(checkpointId, timestamp);

@@ -11,6 +11,7 @@ export const ExecutionState = {
   CANCELED: 'CANCELED',
   FAILED: 'FAILED',
   FINISHING: 'FINISHING',
+  RESTARTING: 'RESTARTING',
 } as const;
 
 export type ExecutionState =
@@ -34,5 +35,7 @@ export type ExecutionState =
   | 8
   | 'FINISHING'
   | 9
+  | 'RESTARTING'
+  | 10
 
 export type ExecutionState__Output = typeof ExecutionState[keyof typeof ExecutionState]

@@ -3,6 +3,7 @@
 import type { JobSummary as _sage_v1_JobSummary, JobSummary__Output as _sage_v1_JobSummary__Output } from '../../sage/v1/JobSummary.js';
 import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from '../../sage/v1/FailureCause.js';
 import type { TaskDetails as _sage_v1_TaskDetails, TaskDetails__Output as _sage_v1_TaskDetails__Output } from '../../sage/v1/TaskDetails.js';
+import type { CheckpointSummary as _sage_v1_CheckpointSummary, CheckpointSummary__Output as _sage_v1_CheckpointSummary__Output } from '../../sage/v1/CheckpointSummary.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface JobDetails {
@@ -11,6 +12,11 @@ export interface JobDetails {
   'failure'?: (_sage_v1_FailureCause | null);
   'tasks'?: (_sage_v1_TaskDetails)[];
   'attempt'?: (number);
+  'restarts'?: (number);
+  'lastCheckpoint'?: (_sage_v1_CheckpointSummary | null);
+  'checkpointsCompleted'?: (number | string | Long);
+  'checkpointsFailed'?: (number | string | Long);
+  'restoredCheckpointId'?: (number | string | Long);
 }
 
 export interface JobDetails__Output {
@@ -19,4 +25,9 @@ export interface JobDetails__Output {
   'failure': (_sage_v1_FailureCause__Output | null);
   'tasks': (_sage_v1_TaskDetails__Output)[];
   'attempt': (number);
+  'restarts': (number);
+  'lastCheckpoint': (_sage_v1_CheckpointSummary__Output | null);
+  'checkpointsCompleted': (number);
+  'checkpointsFailed': (number);
+  'restoredCheckpointId': (number);
 }

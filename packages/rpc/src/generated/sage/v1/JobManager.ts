@@ -20,6 +20,8 @@ import type { RegisterTaskManagerResponse as _sage_v1_RegisterTaskManagerRespons
 import type { SubmitJobRequest as _sage_v1_SubmitJobRequest, SubmitJobRequest__Output as _sage_v1_SubmitJobRequest__Output } from '../../sage/v1/SubmitJobRequest.js';
 import type { SubmitJobResponse as _sage_v1_SubmitJobResponse, SubmitJobResponse__Output as _sage_v1_SubmitJobResponse__Output } from '../../sage/v1/SubmitJobResponse.js';
 import type { TaskExecutionStateUpdate as _sage_v1_TaskExecutionStateUpdate, TaskExecutionStateUpdate__Output as _sage_v1_TaskExecutionStateUpdate__Output } from '../../sage/v1/TaskExecutionStateUpdate.js';
+import type { TriggerSavepointRequest as _sage_v1_TriggerSavepointRequest, TriggerSavepointRequest__Output as _sage_v1_TriggerSavepointRequest__Output } from '../../sage/v1/TriggerSavepointRequest.js';
+import type { TriggerSavepointResponse as _sage_v1_TriggerSavepointResponse, TriggerSavepointResponse__Output as _sage_v1_TriggerSavepointResponse__Output } from '../../sage/v1/TriggerSavepointResponse.js';
 
 export interface JobManagerClient extends grpc.Client {
   AcknowledgeCheckpoint(argument: _sage_v1_CheckpointAcknowledgement, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_Empty__Output>): grpc.ClientUnaryCall;
@@ -103,6 +105,15 @@ export interface JobManagerClient extends grpc.Client {
   submitJob(argument: _sage_v1_SubmitJobRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_SubmitJobResponse__Output>): grpc.ClientUnaryCall;
   submitJob(argument: _sage_v1_SubmitJobRequest, callback: grpc.requestCallback<_sage_v1_SubmitJobResponse__Output>): grpc.ClientUnaryCall;
   
+  TriggerSavepoint(argument: _sage_v1_TriggerSavepointRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_TriggerSavepointResponse__Output>): grpc.ClientUnaryCall;
+  TriggerSavepoint(argument: _sage_v1_TriggerSavepointRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sage_v1_TriggerSavepointResponse__Output>): grpc.ClientUnaryCall;
+  TriggerSavepoint(argument: _sage_v1_TriggerSavepointRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_TriggerSavepointResponse__Output>): grpc.ClientUnaryCall;
+  TriggerSavepoint(argument: _sage_v1_TriggerSavepointRequest, callback: grpc.requestCallback<_sage_v1_TriggerSavepointResponse__Output>): grpc.ClientUnaryCall;
+  triggerSavepoint(argument: _sage_v1_TriggerSavepointRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_TriggerSavepointResponse__Output>): grpc.ClientUnaryCall;
+  triggerSavepoint(argument: _sage_v1_TriggerSavepointRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sage_v1_TriggerSavepointResponse__Output>): grpc.ClientUnaryCall;
+  triggerSavepoint(argument: _sage_v1_TriggerSavepointRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_TriggerSavepointResponse__Output>): grpc.ClientUnaryCall;
+  triggerSavepoint(argument: _sage_v1_TriggerSavepointRequest, callback: grpc.requestCallback<_sage_v1_TriggerSavepointResponse__Output>): grpc.ClientUnaryCall;
+  
   UpdateTaskExecutionState(argument: _sage_v1_TaskExecutionStateUpdate, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_Empty__Output>): grpc.ClientUnaryCall;
   UpdateTaskExecutionState(argument: _sage_v1_TaskExecutionStateUpdate, metadata: grpc.Metadata, callback: grpc.requestCallback<_sage_v1_Empty__Output>): grpc.ClientUnaryCall;
   UpdateTaskExecutionState(argument: _sage_v1_TaskExecutionStateUpdate, options: grpc.CallOptions, callback: grpc.requestCallback<_sage_v1_Empty__Output>): grpc.ClientUnaryCall;
@@ -133,6 +144,8 @@ export interface JobManagerHandlers extends grpc.UntypedServiceImplementation {
   
   SubmitJob: grpc.handleUnaryCall<_sage_v1_SubmitJobRequest__Output, _sage_v1_SubmitJobResponse>;
   
+  TriggerSavepoint: grpc.handleUnaryCall<_sage_v1_TriggerSavepointRequest__Output, _sage_v1_TriggerSavepointResponse>;
+  
   UpdateTaskExecutionState: grpc.handleUnaryCall<_sage_v1_TaskExecutionStateUpdate__Output, _sage_v1_Empty>;
   
 }
@@ -147,5 +160,6 @@ export interface JobManagerDefinition extends grpc.ServiceDefinition {
   ListJobs: MethodDefinition<_sage_v1_ListJobsRequest, _sage_v1_ListJobsResponse, _sage_v1_ListJobsRequest__Output, _sage_v1_ListJobsResponse__Output>
   RegisterTaskManager: MethodDefinition<_sage_v1_RegisterTaskManagerRequest, _sage_v1_RegisterTaskManagerResponse, _sage_v1_RegisterTaskManagerRequest__Output, _sage_v1_RegisterTaskManagerResponse__Output>
   SubmitJob: MethodDefinition<_sage_v1_SubmitJobRequest, _sage_v1_SubmitJobResponse, _sage_v1_SubmitJobRequest__Output, _sage_v1_SubmitJobResponse__Output>
+  TriggerSavepoint: MethodDefinition<_sage_v1_TriggerSavepointRequest, _sage_v1_TriggerSavepointResponse, _sage_v1_TriggerSavepointRequest__Output, _sage_v1_TriggerSavepointResponse__Output>
   UpdateTaskExecutionState: MethodDefinition<_sage_v1_TaskExecutionStateUpdate, _sage_v1_Empty, _sage_v1_TaskExecutionStateUpdate__Output, _sage_v1_Empty__Output>
 }

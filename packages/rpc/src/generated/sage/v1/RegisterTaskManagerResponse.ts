@@ -4,9 +4,11 @@
 export interface RegisterTaskManagerResponse {
   'clusterId'?: (string);
   'heartbeatIntervalMs'?: (number);
+  'checkpointStorage'?: (string);
 }
 
 export interface RegisterTaskManagerResponse__Output {
   'clusterId': (string);
   'heartbeatIntervalMs': (number);
+  'checkpointStorage': (string);
 }

@@ -5,9 +5,13 @@ import type { JobSpec as _sage_v1_JobSpec, JobSpec__Output as _sage_v1_JobSpec__
 export interface SubmitJobRequest {
   'spec'?: (_sage_v1_JobSpec | null);
   'artifact'?: (Buffer | Uint8Array | string);
+  'fromSavepoint'?: (string);
+  'allowNonRestoredState'?: (boolean);
 }
 
 export interface SubmitJobRequest__Output {
   'spec': (_sage_v1_JobSpec__Output | null);
   'artifact': (Buffer);
+  'fromSavepoint': (string);
+  'allowNonRestoredState': (boolean);
 }

@@ -6,6 +6,7 @@ import { clusterCommand } from './commands/cluster.js';
 import { cancelCommand, listCommand, statusCommand } from './commands/jobs.js';
 import { jobManagerCommand } from './commands/jobmanager.js';
 import { runCommand } from './commands/run.js';
+import { savepointCommand, stopCommand } from './commands/savepoint.js';
 import { taskManagerCommand } from './commands/taskmanager.js';
 import { CliError, PLAN_ERROR_CODES } from './errors.js';
 
@@ -14,7 +15,18 @@ export function createProgram(): Command {
     .description('Sage: a distributed stream processor for TypeScript.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [runCommand(), listCommand(), statusCommand(), cancelCommand(), jobManagerCommand(), taskManagerCommand(), clusterCommand()]) {
+  const commands = [
+    runCommand(),
+    listCommand(),
+    statusCommand(),
+    savepointCommand(),
+    stopCommand(),
+    cancelCommand(),
+    jobManagerCommand(),
+    taskManagerCommand(),
+    clusterCommand(),
+  ];
+  for (const command of commands) {
     program.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return program;

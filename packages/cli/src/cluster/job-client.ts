@@ -1,6 +1,6 @@
 /**
- * The client side of a cluster: submit a planned job with its artifact, follow it, list, inspect and
- * cancel jobs. Every call names the JobManager it could not reach.
+ * The client side of a cluster: submit a planned job with its artifact, follow it, list, inspect,
+ * savepoint and cancel jobs. Every call names the JobManager it could not reach.
  */
 import type { JobGraph } from '@sage/core';
 import { call, createJobManagerClient, type JobDetails__Output, type JobManagerClient, type JobSummary__Output } from '@sage/rpc';
@@ -14,7 +14,13 @@ export interface Submission {
   readonly args: readonly string[];
   readonly defaultParallelism: number;
   readonly maxParallelism: number;
+  /** A savepoint id (`<job id>/<checkpoint id>`) to restore the job's state from. */
+  readonly fromSavepoint?: string;
+  /** Start even if the savepoint has state for operator uids the job no longer has. */
+  readonly allowNonRestoredState?: boolean;
 }
+
+export type SavepointResponse = Awaited<ReturnType<typeof call<JobManagerClient, 'TriggerSavepoint'>>>;
 
 export const TERMINAL_JOB_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CANCELED']);
 
@@ -41,6 +47,8 @@ export class JobClient {
           jobGraphJson: JSON.stringify(jobGraph.descriptor),
         },
         artifact: submission.artifact,
+        fromSavepoint: submission.fromSavepoint ?? '',
+        allowNonRestoredState: submission.allowNonRestoredState ?? false,
       },
       { timeoutMs: 60_000 },
     );
@@ -59,6 +67,15 @@ export class JobClient {
     return String((await call(this.client, 'CancelJob', { jobId })).state);
   }
 
+  /**
+   * Takes a savepoint of a running job and, with `stop`, stops the job once it is complete. Resolves
+   * only when the savepoint is complete, which can take as long as the job's slowest task needs to
+   * reach the barrier: hence a deadline of its own.
+   */
+  triggerSavepoint(jobId: string, stop: boolean, timeoutMs: number): Promise<SavepointResponse> {
+    return call(this.client, 'TriggerSavepoint', { jobId, stop }, { timeoutMs });
+  }
+
   /** Polls the job until it ends, reporting each status; resolves with the final one. */
   async follow(jobId: string, onStatus: (details: JobDetails__Output) => void, intervalMs = 250): Promise<JobDetails__Output> {
     for (;;) {
@@ -74,30 +91,59 @@ export class JobClient {
   }
 }
 
+/** Runs `use` with a client of the JobManager at `address`, closing the client after. */
+export async function withJobClient<T>(address: string | undefined, use: (client: JobClient) => Promise<T>): Promise<T> {
+  const client = new JobClient(address ?? DEFAULT_JOBMANAGER);
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
+
 /** The status of a job as `sage status --json` prints it. */
-export function jobStatusJson(details: JobDetails__Output): Record<string, unknown> {
+export function jobStatusJson(details: JobDetails__Output) {
   const summary = details.summary!;
   return {
     jobId: summary.jobId,
     name: summary.jobName,
-    state: summary.state,
+    state: String(summary.state),
     attempt: details.attempt,
     submittedAt: Number(summary.submittedAt),
     endedAt: Number(summary.endedAt) || null,
     stateTimestamps: numbers(details.stateTimestamps),
     failure: details.failure ?? null,
+    restarts: details.restarts,
+    checkpoints: {
+      completed: Number(details.checkpointsCompleted),
+      failed: Number(details.checkpointsFailed),
+      last: lastCheckpoint(details),
+    },
+    restoredCheckpointId: Number(details.restoredCheckpointId) || null,
     tasks: details.tasks.map((t) => ({
       vertex: t.vertexName,
       vertexId: t.vertexId,
       subtask: t.subtaskIndex,
       parallelism: t.parallelism,
-      state: t.state,
+      state: String(t.state),
       taskManager: t.taskManagerId || null,
       recordsIn: Number(t.recordsIn),
       recordsOut: Number(t.recordsOut),
       stateTimestamps: numbers(t.stateTimestamps),
       failure: t.failure ?? null,
     })),
+  };
+}
+
+function lastCheckpoint(details: JobDetails__Output) {
+  const last = details.lastCheckpoint;
+  if (!last || !Number(last.checkpointId)) return null;
+  return {
+    id: Number(last.checkpointId),
+    timestamp: Number(last.timestamp),
+    durationMs: Number(last.durationMs),
+    stateSize: Number(last.stateSize),
+    savepoint: last.savepoint,
   };
 }
 

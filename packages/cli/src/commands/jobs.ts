@@ -1,26 +1,16 @@
 /** `sage list`, `sage status JOBID [--json]` and `sage cancel JOBID`: operating jobs on a cluster. */
 import { Command } from 'commander';
-import { DEFAULT_JOBMANAGER, JobClient, jobStatusJson } from '../cluster/job-client.js';
-import { hostPort } from '../cluster/option-parsers.js';
-
-const jobManagerOption = ['--jobmanager <host:port>', `the JobManager (default ${DEFAULT_JOBMANAGER}, or $SAGE_JOBMANAGER)`, hostPort] as const;
-
-async function withClient<T>(address: string | undefined, use: (client: JobClient) => Promise<T>): Promise<T> {
-  const client = new JobClient(address ?? DEFAULT_JOBMANAGER);
-  try {
-    return await use(client);
-  } finally {
-    client.close();
-  }
-}
+import { jobStatusJson, withJobClient } from '../cluster/job-client.js';
+import { jobManagerOption } from '../cluster/option-parsers.js';
+import { formatBytes, formatDuration } from './units.js';
 
 export function listCommand(): Command {
   return new Command('list')
     .description('List the jobs of a cluster, newest first')
-    .option(...jobManagerOption)
+    .addOption(jobManagerOption())
     .option('--json', 'print JSON')
     .action((options: { jobmanager?: string; json?: boolean }) =>
-      withClient(options.jobmanager, async (client) => {
+      withJobClient(options.jobmanager, async (client) => {
         const jobs = await client.list();
         if (options.json) {
           process.stdout.write(JSON.stringify(jobs, null, 2) + '\n');
@@ -45,24 +35,22 @@ export function listCommand(): Command {
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description("Show a job's state, its tasks and where they run")
+    .description("Show a job's state, restarts and checkpoints, its tasks and where they run")
     .argument('<job-id>', 'the JobID that `sage run` printed')
-    .option(...jobManagerOption)
+    .addOption(jobManagerOption())
     .option('--json', 'print JSON (for scripts)')
     .action((jobId: string, options: { jobmanager?: string; json?: boolean }) =>
-      withClient(options.jobmanager, async (client) => {
-        const status = jobStatusJson(await client.get(jobId)) as ReturnType<typeof jobStatusJson> & {
-          tasks: { vertex: string; subtask: number; parallelism: number; state: string; taskManager: string | null; recordsIn: number; recordsOut: number }[];
-          failure: { code: string; message: string; location: string; stack: string } | null;
-        };
+      withJobClient(options.jobmanager, async (client) => {
+        const status = jobStatusJson(await client.get(jobId));
         if (options.json) {
           process.stdout.write(JSON.stringify(status, null, 2) + '\n');
           return;
         }
         const lines = [`Job ${status.name} (${status.jobId}): ${status.state}`];
-        for (const [state, at] of Object.entries(status.stateTimestamps as Record<string, number>)) {
+        for (const [state, at] of Object.entries(status.stateTimestamps)) {
           lines.push(`  ${state.padEnd(10)} ${new Date(at).toISOString()}`);
         }
+        lines.push(...checkpointLines(status));
         if (status.failure) lines.push(`Failure at ${status.failure.location}:`, indent(status.failure.stack || status.failure.message));
         process.stdout.write(lines.join('\n') + '\n\n');
         process.stdout.write(
@@ -75,13 +63,26 @@ export function statusCommand(): Command {
     );
 }
 
+/** Restarts, checkpoint counts, the last completed checkpoint and what the job restored from. */
+function checkpointLines(status: ReturnType<typeof jobStatusJson>): string[] {
+  const lines = [`Restarts: ${status.restarts}`];
+  const { completed, failed, last } = status.checkpoints;
+  if (completed > 0 || failed > 0) lines.push(`Checkpoints: ${completed} completed, ${failed} failed`);
+  if (last) {
+    const age = formatDuration(Math.max(0, Date.now() - last.timestamp));
+    lines.push(`Last checkpoint: ${last.id}${last.savepoint ? ' (savepoint)' : ''}, ${age} ago, took ${formatDuration(last.durationMs)}, ${formatBytes(last.stateSize)}`);
+  }
+  if (status.restoredCheckpointId !== null) lines.push(`Restored from checkpoint ${status.restoredCheckpointId}`);
+  return lines;
+}
+
 export function cancelCommand(): Command {
   return new Command('cancel')
-    .description('Cancel a job: every one of its tasks stops')
+    .description('Cancel a job: every one of its tasks stops (to keep its state, use `sage stop`, which takes a savepoint first)')
     .argument('<job-id>', 'the JobID that `sage run` printed')
-    .option(...jobManagerOption)
+    .addOption(jobManagerOption())
     .action((jobId: string, options: { jobmanager?: string }) =>
-      withClient(options.jobmanager, async (client) => {
+      withJobClient(options.jobmanager, async (client) => {
         const state = await client.cancel(jobId);
         process.stdout.write(`Job ${jobId}: ${state === 'CANCELED' ? 'CANCELED' : 'cancelling'}\n`);
       }),
@@ -96,10 +97,4 @@ function table(header: string[], rows: string[][]): string {
 
 function indent(text: string): string {
   return text.split('\n').map((l) => `    ${l}`).join('\n');
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

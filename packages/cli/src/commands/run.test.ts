@@ -1,5 +1,6 @@
 // `sage run` through the built CLI (the test command builds before vitest starts), as a user runs it.
-// The main cases (output, args, parallelism, failures, help) are in tests/cli/cli.test.ts.
+// The main cases (output, args, parallelism, failures, help) are in tests/cli/cli.test.ts; restoring
+// from a savepoint on a real cluster is in tests/cluster/.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,5 +92,37 @@ describe('sage run', () => {
     expect(stderr).toMatch(/inputPath .*needs-input\.ts:4:/);
     // Only the user's frames: Sage's loader and the CLI's own are noise to them.
     expect(stderr).not.toMatch(/planJob|commander|node:internal/);
+  });
+});
+
+describe('sage run --from-savepoint', () => {
+  it('exits 2 without --jobmanager: a local run has no savepoints to restore', async () => {
+    for (const args of [['long.ts', '--from-savepoint', 'a1b2/7'], ['long.ts', '--local', '--from-savepoint', 'a1b2/7']]) {
+      const run = sageRun(args);
+      expect(await run.exited).toBe(2);
+      expect(run.output.stderr).toMatch(/--from-savepoint needs --jobmanager/);
+      expect(run.output.stdout).toBe('');
+    }
+  });
+
+  it('exits 2 on an id that is not <job id>/<checkpoint id>', async () => {
+    for (const id of ['a1b2', 'a1b2/', 'a1b2/0', '/7', '']) {
+      const run = sageRun(['long.ts', '--jobmanager', '127.0.0.1:6123', '--from-savepoint', id]);
+      expect(await run.exited).toBe(2);
+      expect(run.output.stderr).toMatch(/expected a savepoint id as `sage savepoint` prints it, <job id>\/<checkpoint id>/);
+    }
+  });
+
+  it('exits 2 on --allow-non-restored-state without --from-savepoint', async () => {
+    const run = sageRun(['long.ts', '--jobmanager', '127.0.0.1:6123', '--allow-non-restored-state']);
+    expect(await run.exited).toBe(2);
+    expect(run.output.stderr).toMatch(/--allow-non-restored-state goes with --from-savepoint/);
+  });
+
+  it('describes both flags in its help', async () => {
+    const run = sageRun(['--help']);
+    expect(await run.exited).toBe(0);
+    expect(run.output.stdout).toMatch(/--from-savepoint <id>/);
+    expect(run.output.stdout).toMatch(/--allow-non-restored-state/);
   });
 });

@@ -1,10 +1,21 @@
-/** `sage run --jobmanager HOST:PORT`: submit the job, then follow it to its end unless detached. */
+/**
+ * `sage run --jobmanager HOST:PORT`: submit the job, then follow it to its end unless detached. A job
+ * that fails and restarts (RESTARTING, then RUNNING again) is followed through its restarts.
+ */
 import { JobClient, TERMINAL_JOB_STATES } from '../cluster/job-client.js';
 import { edgeVertices, type PlannedJob } from './plan.js';
 import { ProgressLine, type ProgressSample } from './progress.js';
 import { printFailure, printSummary } from './summary.js';
 
-export async function runOnCluster(job: PlannedJob, address: string, detached: boolean): Promise<number> {
+export interface ClusterRunOptions {
+  /** Print the JobID and return at once. */
+  readonly detached: boolean;
+  /** A savepoint id to restore the job's state from. */
+  readonly fromSavepoint?: string;
+  readonly allowNonRestoredState?: boolean;
+}
+
+export async function runOnCluster(job: PlannedJob, address: string, options: ClusterRunOptions): Promise<number> {
   const client = new JobClient(address);
   try {
     const jobId = await client.submit({
@@ -14,9 +25,11 @@ export async function runOnCluster(job: PlannedJob, address: string, detached: b
       args: job.args,
       defaultParallelism: job.parallelism,
       maxParallelism: job.maxParallelism,
+      fromSavepoint: options.fromSavepoint,
+      allowNonRestoredState: options.allowNonRestoredState,
     });
     process.stdout.write(`Job ${job.jobGraph.name} submitted: ${jobId}\n`);
-    if (detached) return 0;
+    if (options.detached) return 0;
 
     const { sources, sinks } = edgeVertices(job.jobGraph);
     let sample: ProgressSample = { state: 'CREATED', recordsIn: 0, recordsOut: 0 };
@@ -32,7 +45,7 @@ export async function runOnCluster(job: PlannedJob, address: string, detached: b
       await new Promise((resolve) => setTimeout(resolve, 250));
       details = await client.get(jobId);
       sample = {
-        state: String(details.summary!.state),
+        state: details.restarts > 0 ? `${String(details.summary!.state)} (restarts: ${details.restarts})` : String(details.summary!.state),
         recordsIn: details.tasks.filter((t) => sources.has(t.vertexId)).reduce((n, t) => n + Number(t.recordsIn), 0),
         recordsOut: details.tasks.filter((t) => sinks.has(t.vertexId)).reduce((n, t) => n + Number(t.recordsOut), 0),
       };
@@ -53,6 +66,7 @@ export async function runOnCluster(job: PlannedJob, address: string, detached: b
       byVertex.set(task.vertexId, line);
     }
     printSummary(summary.jobName, String(summary.state), Number(summary.endedAt) - Number(summary.submittedAt), [...byVertex.values()]);
+    if (details.restarts > 0) process.stderr.write(`Restarted ${details.restarts} time${details.restarts === 1 ? '' : 's'}\n`);
     if (summary.state === 'FINISHED') return 0;
     if (details.failure) printFailure(details.failure.location, details.failure.stack || `${details.failure.code}: ${details.failure.message}`);
     return 1;

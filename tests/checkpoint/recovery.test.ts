@@ -94,6 +94,43 @@ describe('exactly-once recovery on a cluster', () => {
     expect(committedLines(out)).toEqual(expectedLines(20000));
   }, 180_000);
 
+  it('stops with a savepoint at parallelism 2 and resumes at 3 and at 1 with the same keyed results', async () => {
+    cluster = await TestCluster.start({ taskManagers: 2, slots: 2 });
+    for (const parallelism of [3, 1]) {
+      const out = mkdtempSync(join(tmpdir(), `sage-rescale-${parallelism}-`));
+      const jobId = await submit(['-p', '2', '--', '20000', '5000', out]);
+      await waitForCheckpoints(jobId, 2);
+      const stop = await cluster.sage(['stop', jobId, '--savepoint']);
+      expect(stop.code, stop.stderr).toBe(0);
+      const savepoint = stop.stdout.trim();
+      expect(savepoint).toMatch(new RegExp(`^${jobId}/\\d+$`));
+      const before = committedLines(out).length;
+      expect(before).toBeGreaterThan(0);
+      expect(before).toBeLessThan(20000);
+
+      const resumed = await cluster.sage(['run', job, '-p', String(parallelism), '--from-savepoint', savepoint, '--', '20000', '5000', out], { timeoutMs: 120_000 });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      // The first run committed exactly what the savepoint covers, the resumed run the rest.
+      expect(committedLines(out)).toEqual(expectedLines(20000));
+    }
+  }, 240_000);
+
+  it('refuses a savepoint with state for an operator the job no longer has, unless told to drop it', async () => {
+    cluster = await TestCluster.start({ taskManagers: 1, slots: 2 });
+    const out = mkdtempSync(join(tmpdir(), 'sage-uids-'));
+    const jobId = await submit(['-p', '2', '--', '20000', '5000', out]);
+    await waitForCheckpoints(jobId, 1);
+    const stop = await cluster.sage(['stop', jobId]);
+    expect(stop.code, stop.stderr).toBe(0);
+    const savepoint = stop.stdout.trim();
+    const renamed = join(repoRoot, 'tests/jobs/checkpointed-sums-renamed.ts');
+    const refused = await cluster.sage(['run', renamed, '-p', '2', '--from-savepoint', savepoint, '--', '20000', '5000', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/state for operator uid 'totals'.*--allow-non-restored-state/s);
+    const allowed = await cluster.sage(['run', renamed, '-p', '2', '--from-savepoint', savepoint, '--allow-non-restored-state', '--detached', '--', '100', '5000', out]);
+    expect(allowed.code, allowed.stderr).toBe(0);
+  }, 120_000);
+
   it('falls back to the previous checkpoint when the newest is corrupt, and fails naming them when none is usable', async () => {
     cluster = await TestCluster.start({ taskManagers: 1, slots: 2 });
     const storage = new RedisCheckpointStorage({ redis: REDIS, clusterId: cluster.clusterId });

@@ -11,7 +11,7 @@ export class FileSourceError extends SageError {
   }
 }
 
-export type FileSinkErrorCode = 'InvalidOption' | 'UnserializableRecord' | 'FileWriteFailed' | 'PartFileMissing' | 'CommitFailed';
+export type FileSinkErrorCode = 'InvalidOption' | 'UnserializableRecord' | 'FileWriteFailed' | 'PartFileMissing' | 'CommitFailed' | 'InvalidWriterState';
 
 /** A FileSink could not write, or could not commit, its part files. */
 export class FileSinkError extends SageError {

@@ -2,12 +2,15 @@
  * A FileSink subtask's writer. write() only appends a line to an in-memory chunk; full chunks go to the
  * current in-progress part file through one queue of disk operations (mkdir, open, write, close), so
  * writes land in order with one in flight. The writer reports itself unavailable while too many bytes
- * wait for the disk, which stops the task from feeding it: backpressure instead of memory.
+ * wait for the disk, which stops the task from feeding it: backpressure instead of memory. A writer
+ * restored from a checkpoint first removes, in that same queue, what the writers it replaces left on
+ * disk that the checkpoint does not cover (see writer-state.ts).
  */
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import type { CommitPoint, SinkWriter } from '@sage/core';
 import { FileSinkError } from '../errors.js';
 import { PartFileNames, type FileCommittable } from './part-files.js';
+import { removeUncoveredParts, type FileSinkWriterState } from './writer-state.js';
 
 /** Characters gathered before a chunk is handed to the disk queue. */
 const CHUNK_CHARS = 64 * 1024;
@@ -33,6 +36,10 @@ export class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
   /** Every part file not yet handed out as a committable, the current one included. */
   private parts: PartFile[] = [];
   private readonly names: PartFileNames;
+  /** Parts handed out by prepareCommit: always parts 0…handedOut-1, as parts close in order. */
+  private handedOut = 0;
+  /** Restored writers' states whose leftover parts are not removed yet. */
+  private uncleaned: readonly FileSinkWriterState[];
   private disk: Promise<void>;
   private pendingBytes = 0;
   private failure: FileSinkError | undefined;
@@ -41,11 +48,15 @@ export class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
     private readonly dir: string,
     subtaskIndex: number,
     private readonly rollingSize: number,
+    restored: readonly FileSinkWriterState[],
   ) {
     this.names = new PartFileNames(dir, subtaskIndex);
+    this.uncleaned = restored;
     this.disk = Promise.resolve();
     this.enqueue(async () => {
       await mkdir(dir, { recursive: true });
+      await removeUncoveredParts(dir, restored);
+      this.uncleaned = [];
     });
   }
 
@@ -80,7 +91,18 @@ export class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
     if (this.failure) throw this.failure;
     const ready = this.parts.filter((part) => part.closed);
     this.parts = this.parts.filter((part) => !part.closed);
+    this.handedOut += ready.length;
     return ready.map(({ inProgress, final }) => ({ inProgress, final }));
+  }
+
+  /**
+   * Enough to find, after a crash, this writer's parts that the checkpoint does not cover. The restored
+   * states ride along until their leftovers are gone, so that a checkpoint taken before that still
+   * leads a later restore to them.
+   */
+  snapshotState(_checkpointId: number): FileSinkWriterState[] {
+    const own = { subtaskIndex: this.names.subtaskIndex, token: this.names.token, handedOut: this.handedOut };
+    return [own, ...this.uncleaned];
   }
 
   /**
@@ -155,11 +177,14 @@ export class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
       try {
         await work();
       } catch (error) {
-        this.failure = new FileSinkError(
-          'FileWriteFailed',
-          `FileSink: writing under ${this.dir} failed: ${(error as Error).message} — check that the directory is writable and has space`,
-          error,
-        );
+        this.failure =
+          error instanceof FileSinkError
+            ? error
+            : new FileSinkError(
+                'FileWriteFailed',
+                `FileSink: writing under ${this.dir} failed: ${(error as Error).message} — check that the directory is writable and has space`,
+                error,
+              );
       }
     });
   }

@@ -90,6 +90,19 @@ describe('FileSink', () => {
     await writer.close();
   });
 
+  it('returns no committable and creates no file at checkpoints with nothing written in between', async () => {
+    const sink = new FileSink<string>({ path: out });
+    const writer = createWriter(sink);
+    for (const checkpoint of [1, 2, 3]) expect(await writer.prepareCommit(checkpoint)).toEqual([]);
+    expect(readdirSync(out)).toEqual([]);
+    writer.write('only', undefined);
+    expect(await writer.prepareCommit(4)).toHaveLength(1);
+    for (const checkpoint of [5, 6]) expect(await writer.prepareCommit(checkpoint)).toEqual([]);
+    expect(hidden()).toHaveLength(1);
+    expect(visible()).toEqual([]);
+    await writer.close();
+  });
+
   it('never gives two writers of the same subtask the same file names', async () => {
     const sink = new FileSink<number>({ path: out });
     const writers = [createWriter(sink, 0, 0), createWriter(sink, 0, 0), createWriter(sink, 0, 1), createWriter(sink, 1, 0)];

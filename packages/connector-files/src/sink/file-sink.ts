@@ -2,13 +2,16 @@
  * FileSink: one JSON record per line, in part files per subtask under a directory. A part file is
  * written hidden (`.part-…inprogress`) and becomes visible (`part-…`) only when it is committed — at
  * the end of a bounded job, and when the checkpoint that covers it completes once checkpoints run — so
- * whoever reads the directory sees committed results only.
+ * whoever reads the directory sees committed results only. A writer restored from a checkpoint removes
+ * the hidden parts of the crashed attempt that the checkpoint does not cover, whose records the
+ * restored job writes again.
  */
 import type { Committer, Sink, SinkWriter, SinkWriterContext } from '@sage/core';
 import { FileSinkError } from '../errors.js';
 import { FileCommitter } from './file-committer.js';
 import { FileSinkWriter } from './file-sink-writer.js';
 import type { FileCommittable } from './part-files.js';
+import { parseWriterStates } from './writer-state.js';
 
 export interface FileSinkOptions {
   /**
@@ -38,7 +41,8 @@ export class FileSink<T> implements Sink<T, FileCommittable> {
   }
 
   createWriter(ctx: SinkWriterContext): SinkWriter<T, FileCommittable> {
-    return new FileSinkWriter<T>(this.options.path, ctx.subtaskIndex, this.rollingSize);
+    const restored = ctx.restoredState === undefined ? [] : parseWriterStates(ctx.restoredState);
+    return new FileSinkWriter<T>(this.options.path, ctx.subtaskIndex, this.rollingSize, restored);
   }
 
   createCommitter(): Committer<FileCommittable> {

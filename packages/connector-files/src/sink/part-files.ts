@@ -14,19 +14,32 @@ export interface FileCommittable {
   readonly final: string;
 }
 
+/** A writer's token, 12 hex digits; restored state is checked against it, so it can only ever name part files. */
+export const TOKEN_PATTERN = /^[0-9a-f]{12}$/;
+
 export class PartFileNames {
-  private readonly prefix: string;
+  readonly token = randomBytes(6).toString('hex');
   private counter = 0;
 
   constructor(
     private readonly dir: string,
-    subtaskIndex: number,
-  ) {
-    this.prefix = `part-${subtaskIndex}-${randomBytes(6).toString('hex')}`;
-  }
+    readonly subtaskIndex: number,
+  ) {}
 
   next(): FileCommittable {
-    const name = `${this.prefix}-${this.counter++}`;
+    const name = `part-${this.subtaskIndex}-${this.token}-${this.counter++}`;
     return { inProgress: join(this.dir, `.${name}.inprogress`), final: join(this.dir, name) };
   }
+}
+
+/**
+ * The part number of `name` if it is an in-progress file of the writer (`subtaskIndex`, `token`),
+ * else undefined. The whole name is matched, so no other writer's file is ever taken for this one's.
+ */
+export function inProgressPartNumber(name: string, subtaskIndex: number, token: string): number | undefined {
+  const prefix = `.part-${subtaskIndex}-${token}-`;
+  const suffix = '.inprogress';
+  if (!name.startsWith(prefix) || !name.endsWith(suffix)) return undefined;
+  const digits = name.slice(prefix.length, name.length - suffix.length);
+  return /^(0|[1-9][0-9]*)$/.test(digits) ? Number(digits) : undefined;
 }

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StreamExecutionEnvironment } from '@sage/core';
-import { CollectSink, LocalCluster } from '@sage/runtime';
+import { RestartStrategies, StreamExecutionEnvironment, type RuntimeContext } from '@sage/core';
+import { CollectSink, FileCheckpointStorage, LocalCluster } from '@sage/runtime';
 import { FileSink, FileSource } from './index.js';
 
 let dir: string;
@@ -18,6 +18,20 @@ function committedRecords(out: string): unknown[] {
     .filter((name) => !name.startsWith('.'))
     .flatMap((name) => readFileSync(join(out, name), 'utf8').split('\n').slice(0, -1))
     .map((line) => JSON.parse(line) as unknown);
+}
+
+/** Passes numbered lines on as numbers, and throws at `failAt` in the job's first attempt. */
+class CrashInFirstAttempt {
+  private attempt = 0;
+  constructor(private readonly failAt: number) {}
+  open(ctx: RuntimeContext): void {
+    this.attempt = ctx.attemptNumber;
+  }
+  map(line: string): number {
+    const n = Number(line);
+    if (n === this.failAt && this.attempt === 0) throw new Error(`crash at ${n}`);
+    return n;
+  }
 }
 
 const byKey = (a: { file: number; i: number }, b: { file: number; i: number }) => a.file - b.file || a.i - b.i;
@@ -69,6 +83,34 @@ describe('files in a LocalCluster job', () => {
     expect(readdirSync(out).filter((name) => !name.startsWith('.'))).toEqual([]);
     // The writers closed without a commit, and removed the in-progress files no checkpoint refers to.
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('restarts from its checkpoints after a crash and commits every record exactly once', async () => {
+    const input = join(dir, 'in.txt');
+    const count = 40_000;
+    writeFileSync(input, Array.from({ length: count }, (_, i) => `${i}\n`).join(''));
+    const out = join(dir, 'out');
+    const env = new StreamExecutionEnvironment({ jobName: 'files exactly once', parallelism: 2 });
+    env.enableCheckpointing(10);
+    env.setRestartStrategy(RestartStrategies.fixedDelay({ attempts: 2, delayMs: 10 }));
+    env
+      // Small splits and chunks: the job lives long enough for checkpoints to complete before the crash.
+      .fromSource(new FileSource({ path: input, splitSizeBytes: 20_000, chunkSizeBytes: 512 }), { uid: 'lines' })
+      .map(new CrashInFirstAttempt(30_000))
+      .uid('crash')
+      .sink(new FileSink({ path: out, rollingSizeBytes: 5_000 }))
+      .uid('out');
+    const storage = new FileCheckpointStorage(join(dir, 'checkpoints'));
+    try {
+      const execution = new LocalCluster({ batchSize: 16 }).execute(env.compile(), { checkpointStorage: storage });
+      const result = await execution.result;
+      expect(result.state).toBe('FINISHED');
+      expect(result.restarts).toBe(1);
+    } finally {
+      await storage.close();
+    }
+    expect((committedRecords(out) as number[]).sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(readdirSync(out).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
   it('reads only committed results when a FileSource reads a FileSink directory', async () => {

@@ -17,8 +17,10 @@ import {
   type CompletedCheckpoint,
   type StateHandle,
 } from '@sage/runtime';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import {
   call,
+  type RpcError,
   type CheckpointAcknowledgement__Output,
   type CheckpointDecline__Output,
   type ExecutionState,
@@ -67,6 +69,8 @@ export class JobMaster {
   private readonly log: Logger;
   private readonly backoff: RestartBackoff;
   private coordinator: CheckpointCoordinator | undefined;
+  /** Resolves when the last stopped coordinator has finished completing what every task acknowledged. */
+  private coordinatorStopped: Promise<void> = Promise.resolve();
   private restoredCheckpointId = 0;
   private lastCheckpoint: (CheckpointStats & { timestamp: number; savepoint: boolean }) | undefined;
   private checkpointsCompleted = 0;
@@ -190,7 +194,7 @@ export class JobMaster {
   cancel(): void {
     if (this.isTerminal || this.state === 'CANCELING') return;
     this.stopWaitingForSlots?.();
-    this.coordinator?.stop('the job was cancelled');
+    this.stopCoordinator('the job was cancelled');
     clearTimeout(this.restartTimer);
     if (this.state === 'CREATED' || this.state === 'RESTARTING') {
       for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'CANCELED');
@@ -214,7 +218,7 @@ export class JobMaster {
     if (this.isTerminal) return;
     this.stopWaitingForSlots?.();
     clearTimeout(this.restartTimer);
-    this.coordinator?.stop('the JobManager is shutting down');
+    this.stopCoordinator('the JobManager is shutting down');
     await this.releaseOnTaskManagers();
     this.resources.release(this.jobId);
   }
@@ -265,6 +269,7 @@ export class JobMaster {
   private async startAttempt(restore: 'initial' | 'latest'): Promise<void> {
     let checkpoint: CompletedCheckpoint | undefined = this.options.restoreFrom;
     if (restore === 'latest') {
+      await this.coordinatorStopped;
       try {
         checkpoint = (await latestUsableCheckpoint(this.options.checkpointStorage, this.jobId, this.log)) ?? this.options.restoreFrom;
       } catch (error) {
@@ -320,8 +325,7 @@ export class JobMaster {
    */
   private handleFailure(cause: FailureCause): void {
     if (this.isTerminal || this.state === 'CANCELING' || this.state === 'RESTARTING') return;
-    this.coordinator?.stop('the job attempt failed');
-    this.coordinator = undefined;
+    this.stopCoordinator('the job attempt failed');
     const delay = this.backoff.onFailure();
     if (delay === null) {
       const exhausted = this.backoff.restartCount > 0 ? ` (no restart left: ${this.backoff.describeExhausted()})` : '';
@@ -378,6 +382,7 @@ export class JobMaster {
           this.setTaskState(vertex, 'DEPLOYING');
           await call(tm.client, 'DeployTask', this.deploymentDescriptor(vertex, restoreHandles, checkpoint?.checkpointId ?? 0), { timeoutMs: 30_000 });
         } catch (error) {
+          if ((error as RpcError).status === grpcStatus.UNAVAILABLE) this.resources.reportUnreachable(tm.id, (error as Error).message);
           if (attempt !== this.attempt) return;
           this.handleFailure({
             code: 'DeploymentFailed',
@@ -389,6 +394,14 @@ export class JobMaster {
       }),
     );
     if (attempt === this.attempt && this.state === 'RUNNING') this.coordinator?.start();
+  }
+
+  private stopCoordinator(reason: string): void {
+    const coordinator = this.coordinator;
+    if (coordinator === undefined) return;
+    this.coordinator = undefined;
+    const previous = this.coordinatorStopped;
+    this.coordinatorStopped = Promise.all([previous, coordinator.stop(reason)]).then(() => {});
   }
 
   private createCoordinator(attempt: number): CheckpointCoordinator | undefined {
@@ -474,7 +487,7 @@ export class JobMaster {
     if (this.isTerminal) return;
     this.stopWaitingForSlots?.();
     clearTimeout(this.restartTimer);
-    this.coordinator?.stop('the job failed');
+    this.stopCoordinator('the job failed');
     this.failure = cause;
     this.log.warn({ cause: cause.message, location: cause.location }, 'Job failed');
     void this.releaseOnTaskManagers();
@@ -489,7 +502,7 @@ export class JobMaster {
 
   private finish(state: TerminalJobStatus): void {
     clearTimeout(this.cancelTimer);
-    this.coordinator?.stop(`the job ${state.toLowerCase()}`);
+    this.stopCoordinator(`the job ${state.toLowerCase()}`);
     this.transition(state);
     this.resources.release(this.jobId);
     this.log.info({ state }, `Job ${state}`);

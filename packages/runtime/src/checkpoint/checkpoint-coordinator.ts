@@ -72,6 +72,8 @@ interface PendingCheckpoint {
 
 export class CheckpointCoordinator {
   private readonly pending = new Map<number, PendingCheckpoint>();
+  /** Completions under way (metadata, notification, retention). */
+  private readonly completions = new Set<Promise<void>>();
   private readonly expectedTasks: number;
   private readonly vertexOfUid = new Map<string, { parallelism: number; maxParallelism: number }>();
   private timer: NodeJS.Timeout | undefined;
@@ -98,11 +100,16 @@ export class CheckpointCoordinator {
     this.schedule(this.spec.config.intervalMs);
   }
 
-  /** Stops triggering and aborts what is in flight (the attempt is ending); completed checkpoints stay. */
-  stop(reason = 'the job attempt ended'): void {
+  /**
+   * Stops triggering and aborts what is in flight (the attempt is ending); completed checkpoints stay.
+   * A checkpoint whose every task has acknowledged is not aborted but allowed to complete: the
+   * returned promise resolves once it has, so that a restart chooses its checkpoint only after.
+   */
+  stop(reason = 'the job attempt ended'): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const pending of [...this.pending.values()]) this.abort(pending, reason, false);
+    for (const pending of [...this.pending.values()]) if (!pending.completing) this.abort(pending, reason, false);
+    return Promise.all(this.completions).then(() => {});
   }
 
   /**
@@ -126,7 +133,11 @@ export class CheckpointCoordinator {
     const pending = this.pending.get(ack.checkpointId);
     if (pending === undefined || pending.completing) return;
     pending.acks.set(`${ack.vertexId}/${ack.subtaskIndex}`, ack);
-    if (pending.acks.size === this.expectedTasks) void this.complete(pending);
+    if (pending.acks.size === this.expectedTasks) {
+      const completion = this.complete(pending);
+      this.completions.add(completion);
+      void completion.finally(() => this.completions.delete(completion));
+    }
   }
 
   decline(checkpointId: number, vertexId: number, subtaskIndex: number, reason: Error): void {
@@ -240,7 +251,7 @@ export class CheckpointCoordinator {
       if (older.checkpointId < pending.checkpointId && !older.savepoint) this.abort(older, `checkpoint ${pending.checkpointId} completed first`, false);
     }
     if (pending.terminate) {
-      this.stop(`stopped with savepoint ${pending.checkpointId}`);
+      void this.stop(`stopped with savepoint ${pending.checkpointId}`);
       try {
         await this.spec.participants.notifyComplete(pending.checkpointId);
       } catch (error) {
@@ -282,7 +293,7 @@ export class CheckpointCoordinator {
     this.consecutiveFailures++;
     const tolerable = this.spec.config.tolerableFailures;
     if (this.consecutiveFailures > tolerable && !this.stopped) {
-      this.stop('too many checkpoint failures');
+      void this.stop('too many checkpoint failures');
       this.spec.onTooManyFailures(
         new CheckpointFailure(
           `${this.consecutiveFailures} checkpoint${this.consecutiveFailures === 1 ? '' : 's'} in a row failed, more than the ${tolerable} the job tolerates (enableCheckpointing option tolerableFailures); the last: ${failure.message}`,

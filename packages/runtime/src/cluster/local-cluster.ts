@@ -332,7 +332,8 @@ export class JobExecution {
         }),
       ),
     );
-    coordinator?.stop();
+    // A checkpoint that completes while the attempt ends is waited for: the restart must see it.
+    await coordinator?.stop();
     this.cancelAttempt = undefined;
   }
 

@@ -119,6 +119,15 @@ export class ResourceManager extends EventEmitter<ResourceManagerEvents> {
     if (released) this.emit('slotsAvailable');
   }
 
+  /**
+   * A call to this TaskManager found nobody listening: it is gone (killed, or its machine is), so it
+   * is lost now rather than after the heartbeat timeout, and a restart does not deploy onto it again.
+   */
+  reportUnreachable(id: string, reason: string): void {
+    const tm = this.taskManagers.get(id);
+    if (tm !== undefined) this.markLost(tm, `TaskManager ${tm.id} (${tm.address}) was lost: ${reason}`);
+  }
+
   private checkHeartbeats(): void {
     const now = Date.now();
     for (const tm of this.all()) {

@@ -1,4 +1,5 @@
 /** `sage run --local`: the whole job in this process, in a LocalCluster. */
+import { createLogger } from '@sage/observability';
 import { LocalCluster, TaskFailure } from '@sage/runtime';
 import { edgeVertices, type PlannedJob } from './plan.js';
 import { ProgressLine } from './progress.js';
@@ -6,7 +7,8 @@ import { printFailure, printSummary } from './summary.js';
 
 /** Runs the job to its end; resolves with the process exit code. */
 export async function runLocally(job: PlannedJob): Promise<number> {
-  const execution = new LocalCluster().execute(job.jobGraph);
+  // Warnings only: restarts, aborted checkpoints and checkpoint fallbacks; the progress line says the rest.
+  const execution = new LocalCluster().execute(job.jobGraph, { log: createLogger({ component: 'local', level: 'warn' }) });
   const { sources, sinks } = edgeVertices(job.jobGraph);
   const progress = new ProgressLine(() => {
     const vertices = execution.progress();

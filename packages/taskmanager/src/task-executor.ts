@@ -196,6 +196,7 @@ export class TaskExecutor {
       }
       const task = new Task({
         jobGraph,
+        jobId: d.jobId,
         vertexId: d.vertexId,
         subtaskIndex: d.subtaskIndex,
         attemptNumber: d.attempt,
@@ -283,7 +284,7 @@ export class TaskExecutor {
       const remote = new RemoteInputChannel(
         this.exchangeClient(input.producerAddress),
         id,
-        this.config.channelCapacity,
+        this.config.networkChannelBytes,
         `${producerVertex.name} (${input.producerSubtask + 1}/${producerVertex.parallelism}) on TaskManager ${input.producerTaskManagerId} (${input.producerAddress})`,
         this.id,
       );
@@ -305,7 +306,7 @@ export class TaskExecutor {
         const target = jobGraph.vertex(edge.targetVertex);
         const remote = new RemoteSubpartition(
           key,
-          this.config.channelCapacity,
+          { bufferBytes: this.config.networkBufferBytes, capacityBytes: this.config.networkChannelBytes },
           `${target.name} (${consumer.consumerSubtask + 1}/${target.parallelism}) on TaskManager ${consumer.consumerTaskManagerId}`,
         );
         this.registry.registerRemote(remote);

@@ -28,7 +28,7 @@ interface WriterState {
 function createWriter<T>(sink: FileSink<T>, subtaskIndex: number, restoredState?: unknown[]): SinkWriter<T, FileCommittable> {
   // Through JSON, as a checkpoint would store it: writer state must be plain data.
   const restored = restoredState === undefined ? undefined : (JSON.parse(JSON.stringify(restoredState)) as unknown[]);
-  return sink.createWriter({ jobName: 'test', subtaskIndex, parallelism: 2, attemptNumber: 0, restoredState: restored });
+  return sink.createWriter({ jobName: 'test', jobId: 'job-1', subtaskIndex, parallelism: 2, attemptNumber: 0, restoredState: restored });
 }
 
 /** Drops a writer the way a killed process does: no close(), its files stay as they are. */

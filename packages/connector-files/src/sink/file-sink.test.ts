@@ -14,7 +14,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function createWriter<T>(sink: FileSink<T>, subtaskIndex = 0, attemptNumber = 0): SinkWriter<T, FileCommittable> {
-  return sink.createWriter({ jobName: 'test', subtaskIndex, parallelism: 2, attemptNumber, restoredState: undefined });
+  return sink.createWriter({ jobName: 'test', jobId: 'job-1', subtaskIndex, parallelism: 2, attemptNumber, restoredState: undefined });
 }
 
 const visible = () => readdirSync(out).filter((name) => !name.startsWith('.'));

@@ -12,7 +12,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function createReader(source: FileSource, subtaskIndex: number, parallelism: number, restoredState?: FileSplit[]) {
-  return source.createReader({ jobName: 'test', subtaskIndex, parallelism, attemptNumber: 0, restoredState });
+  return source.createReader({ jobName: 'test', jobId: 'job-1', subtaskIndex, parallelism, attemptNumber: 0, restoredState });
 }
 
 /**

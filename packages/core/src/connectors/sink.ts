@@ -6,6 +6,8 @@
  */
 export interface SinkWriterContext {
   readonly jobName: string;
+  /** The running job's id: unique per submission (a job resumed from a savepoint gets a new one). */
+  readonly jobId: string;
   readonly subtaskIndex: number;
   readonly parallelism: number;
   readonly attemptNumber: number;

@@ -10,10 +10,16 @@ export type InputStatus = 'more' | 'nothing' | 'end';
 
 export interface SourceReaderContext {
   readonly jobName: string;
+  /** The running job's id: unique per submission (a job resumed from a savepoint gets a new one). */
+  readonly jobId: string;
   readonly subtaskIndex: number;
   readonly parallelism: number;
   readonly attemptNumber: number;
-  /** Split states redistributed to this subtask from a checkpoint; undefined on a fresh start. */
+  /**
+   * Split states from a checkpoint; undefined on a fresh start. By default each subtask gets its own
+   * list back (or, after a rescale, a round-robin share of all lists); with `restoreMode: 'union'`
+   * every subtask gets every subtask's states and keeps what it owns.
+   */
   readonly restoredState: readonly unknown[] | undefined;
 }
 
@@ -44,5 +50,7 @@ export interface Source<T, SplitState = unknown> {
   readonly boundedness: Boundedness;
   /** True for sources that can only run with parallelism 1 (a collection, a socket). */
   readonly nonParallel?: boolean;
+  /** How split states come back after a restore; see SourceReaderContext.restoredState. */
+  readonly restoreMode?: 'redistribute' | 'union';
   createReader(ctx: SourceReaderContext): SourceReader<T, SplitState>;
 }

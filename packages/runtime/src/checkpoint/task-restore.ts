@@ -28,6 +28,8 @@ export async function loadRestoredState(
   subtaskIndex: number,
   parallelism: number,
   maxParallelism: number,
+  /** Operators whose every subtask gets the operator state of all old subtasks (union list state). */
+  unionUids: ReadonlySet<string> = new Set(),
 ): Promise<Map<string, RestoredOperatorState>> {
   const restored = new Map<string, RestoredOperatorState>();
   const cache = new Map<string, Promise<OperatorSnapshot>>();
@@ -44,6 +46,12 @@ export async function loadRestoredState(
     if (checkpoint === undefined) continue;
     const assignment = assignSubtaskState(checkpoint, subtaskIndex, parallelism, maxParallelism);
     const keyed = (await Promise.all(assignment.keyedHandles.map(read))).flatMap((s) => (s.keyed ? [s.keyed] : []));
+    if (unionUids.has(uid)) {
+      const all = Object.keys(checkpoint.subtasks).map(Number).sort((a, b) => a - b).map((old) => checkpoint.subtasks[old]!);
+      const lists = await Promise.all(all.map(read));
+      restored.set(uid, { keyed, operatorState: lists.flatMap((s) => s.operatorState ?? []) });
+      continue;
+    }
     const lists = (await Promise.all(assignment.operatorHandles.map(read))).map((s) => s.operatorState);
     const hadOperatorState = Object.keys(checkpoint.subtasks).length > 0 && lists.some((l) => l !== undefined);
     let operatorState: unknown[] | undefined;

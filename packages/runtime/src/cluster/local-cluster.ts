@@ -81,13 +81,14 @@ export class LocalCluster {
   /** Starts the job; await `execution.result` for its outcome. */
   execute(jobGraph: JobGraph, options: ExecuteOptions = {}): JobExecution {
     if (options.restoreFrom) checkRestoreCompatibility(options.restoreFrom, jobGraph.descriptor, options.allowNonRestoredState ?? false);
-    return new JobExecution(jobGraph, options, (attempt, restore, checkpointing, jobEnd) =>
-      this.createTasks(jobGraph, attempt, restore, checkpointing, jobEnd),
+    return new JobExecution(jobGraph, options, (jobId, attempt, restore, checkpointing, jobEnd) =>
+      this.createTasks(jobGraph, jobId, attempt, restore, checkpointing, jobEnd),
     );
   }
 
   private createTasks(
     jobGraph: JobGraph,
+    jobId: string,
     attempt: number,
     restore: TaskRestore | undefined,
     checkpointing: TaskCheckpointing | undefined,
@@ -121,6 +122,7 @@ export class LocalCluster {
         tasks.push(
           new Task({
             jobGraph,
+            jobId,
             vertexId: vertex.id,
             subtaskIndex: subtask,
             attemptNumber: attempt,
@@ -151,6 +153,7 @@ export class LocalCluster {
 }
 
 type TaskFactory = (
+  jobId: string,
   attempt: number,
   restore: TaskRestore | undefined,
   checkpointing: TaskCheckpointing | undefined,
@@ -306,7 +309,7 @@ export class JobExecution {
           }
         : undefined;
     const restore = restoreFrom ? { checkpointId: restoreFrom.checkpointId, operators: restoreFrom.operators } : undefined;
-    const tasks = this.createTasks(attempt, restore, checkpointing, jobEnd);
+    const tasks = this.createTasks(this.jobId, attempt, restore, checkpointing, jobEnd);
     this.currentTasks = tasks;
     this.coordinator = coordinator;
     const cancelAll = () => {

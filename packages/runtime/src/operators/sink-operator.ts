@@ -34,6 +34,7 @@ export class SinkOperator extends StreamOperator {
     if (this.committer && committables.length > 0) await this.committer.commit(committables);
     this.writer = this.sink.createWriter({
       jobName: ctx.jobName,
+      jobId: ctx.jobId,
       subtaskIndex: ctx.subtaskIndex,
       parallelism: ctx.parallelism,
       attemptNumber: ctx.attemptNumber,

@@ -17,6 +17,7 @@ export interface Input {
 
 export interface OperatorContext {
   readonly jobName: string;
+  readonly jobId: string;
   readonly operatorName: string;
   readonly operatorUid: string;
   readonly subtaskIndex: number;

@@ -16,6 +16,7 @@ import type { RestoredOperatorState } from '../checkpoint/task-restore.js';
 
 export interface ChainSpec {
   readonly jobGraph: JobGraph;
+  readonly jobId: string;
   readonly vertex: JobVertexDescriptor;
   readonly subtaskIndex: number;
   readonly attemptNumber: number;
@@ -60,6 +61,7 @@ export class OperatorChain {
       if (keyedBackend !== null && restoredState !== undefined) keyedBackend.restore(restoredState.keyed);
       const operator = createOperator(node, {
         jobName: jobGraph.name,
+        jobId: spec.jobId,
         operatorName: descriptor.name,
         operatorUid: descriptor.uid,
         subtaskIndex: spec.subtaskIndex,

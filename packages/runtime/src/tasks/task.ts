@@ -24,6 +24,8 @@ export type TaskState = 'CREATED' | 'DEPLOYING' | 'RUNNING' | 'FINISHING' | 'FIN
 
 export interface TaskSpec {
   readonly jobGraph: JobGraph;
+  /** The running job's id, as connectors see it (transactional ids, consumer groups). */
+  readonly jobId: string;
   readonly vertexId: number;
   readonly subtaskIndex: number;
   readonly attemptNumber: number;
@@ -277,7 +279,10 @@ export class Task {
     if (restore === undefined) return new Map();
     if (checkpointing === undefined) throw new Error(`Task ${this.name} was given a checkpoint to restore but no checkpoint storage`);
     const vertex = jobGraph.vertex(vertexId);
-    return loadRestoredState(restore, checkpointing.storage, vertex.operators.map((o) => o.uid), subtaskIndex, vertex.parallelism, vertex.maxParallelism);
+    const head = jobGraph.node(vertex.operators[0]!.nodeId);
+    const unionUids = new Set<string>();
+    if (head.kind === 'source' && (head.fn as Source<unknown>).restoreMode === 'union') unionUids.add(vertex.operators[0]!.uid);
+    return loadRestoredState(restore, checkpointing.storage, vertex.operators.map((o) => o.uid), subtaskIndex, vertex.parallelism, vertex.maxParallelism, unionUids);
   }
 
   private async createInput(chain: OperatorChain, restored: ReadonlyMap<string, RestoredOperatorState>): Promise<TaskInput> {
@@ -288,6 +293,7 @@ export class Task {
       const source = head.fn as Source<unknown, unknown>;
       const reader = source.createReader({
         jobName: jobGraph.name,
+        jobId: this.spec.jobId,
         subtaskIndex,
         parallelism: vertex.parallelism,
         attemptNumber,

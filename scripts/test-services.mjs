@@ -51,3 +51,27 @@ export async function ensureRedis() {
     console.log('test services: stopped the redis-server they started');
   };
 }
+
+const KAFKA_PORT = Number(process.env.SAGE_KAFKA_PORT ?? 19092);
+const KAFKA_SCRIPT = new URL('../deploy/kafka/kafka.sh', import.meta.url).pathname;
+
+/**
+ * Starts the local Kafka broker (deploy/kafka/kafka.sh: Maven Central jars, KRaft, 127.0.0.1:19092)
+ * unless one answers there; returns a function that stops it again if this started it. Point the
+ * tests at another broker by starting it on SAGE_KAFKA_PORT first.
+ */
+export async function ensureKafka() {
+  if (await reachable(KAFKA_PORT)) return async () => {};
+  for (const [tool, hint] of [
+    ['java', 'a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless)'],
+    ['mvn', 'Maven (e.g. apt-get install maven)'],
+  ]) {
+    if (!onPath(tool)) throw new Error(`The Kafka tests need ${hint}: deploy/kafka/kafka.sh runs a broker from Kafka's Maven Central jars`);
+  }
+  console.log(`test services: starting the Kafka broker on 127.0.0.1:${KAFKA_PORT} (deploy/kafka/kafka.sh)`);
+  execFileSync(KAFKA_SCRIPT, ['start'], { stdio: 'inherit' });
+  return async () => {
+    execFileSync(KAFKA_SCRIPT, ['stop'], { stdio: 'inherit' });
+    console.log('test services: stopped the Kafka broker they started');
+  };
+}

@@ -16,6 +16,18 @@ export interface Benchmark {
   /** Starts and stops what the runs need (processes), around all of them. */
   setUp?(): Promise<void>;
   tearDown?(): Promise<void>;
+  /** What the runs measured besides records/s (checkpoint durations, recovery times), read after them. */
+  figures?(): Figure[];
+}
+
+/** A measured value beyond throughput, e.g. `{ name: 'checkpoint duration, median', value: 41, unit: 'ms' }`. */
+export interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  /** The goal the issues set for it, as text (`< 5000 ms`), and whether the value meets it. */
+  readonly goal?: string;
+  readonly meetsGoal?: boolean;
 }
 
 /** A goal on the ratio of two benchmarks' medians, e.g. the speed-up of adding a TaskManager. */
@@ -44,6 +56,7 @@ export interface Result {
   readonly recordsPerSecond: { readonly median: number; readonly min: number; readonly max: number };
   readonly goalRecordsPerSecond: number | null;
   readonly meetsGoal: boolean | null;
+  readonly figures?: readonly Figure[];
 }
 
 export async function measure(benchmark: Benchmark): Promise<Result> {
@@ -68,6 +81,7 @@ export async function measure(benchmark: Benchmark): Promise<Result> {
       recordsPerSecond: { median, min: rates[0]!, max: rates[rates.length - 1]! },
       goalRecordsPerSecond: goal,
       meetsGoal: goal === null ? null : median >= goal,
+      ...(benchmark.figures ? { figures: benchmark.figures() } : {}),
     };
   } finally {
     await benchmark.tearDown?.();

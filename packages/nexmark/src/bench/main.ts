@@ -39,4 +39,5 @@ for (const benchmark of selected) {
 }
 const ratios = evaluateRatios(ratioGoals, results);
 process.stdout.write(values.json ? json(m, date, results, ratios) : '\n' + table(results, ratios));
-if (values.strict && [...results, ...ratios].some((r) => r.meetsGoal === false)) process.exitCode = 1;
+const missed = [...results, ...ratios, ...results.flatMap((r) => r.figures ?? [])].some((r) => r.meetsGoal === false);
+if (values.strict && missed) process.exitCode = 1;

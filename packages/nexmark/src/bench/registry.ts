@@ -4,6 +4,9 @@
  * RatioGoal.
  */
 import type { Benchmark, RatioGoal } from './benchmark.js';
+import { checkpointLargeState } from './checkpoint-large-state.js';
+import { checkpointOverhead } from './checkpoint-overhead.js';
+import { checkpointRecovery } from './checkpoint-recovery.js';
 import { clusterShuffle } from './cluster-shuffle.js';
 import { chainedPipeline, keyedReduce } from './local-pipelines.js';
 
@@ -14,6 +17,9 @@ export function registeredBenchmarks(): Benchmark[] {
     keyedReduce(2),
     clusterShuffle(1, 2),
     clusterShuffle(2, 1),
+    checkpointOverhead(),
+    checkpointLargeState(),
+    checkpointRecovery(),
   ];
 }
 

@@ -47,8 +47,10 @@ export interface CheckpointStats {
   readonly checkpointId: number;
   readonly durationMs: number;
   readonly stateSize: number;
-  /** Longest time a task spent capturing its state in its mailbox. */
+  /** Longest time a task spent capturing its state in its mailbox (records wait meanwhile). */
   readonly maxSyncMs: number;
+  /** Longest time a task spent writing its state to storage (records flow meanwhile). */
+  readonly maxAsyncMs: number;
 }
 
 export class CheckpointFailure extends SageError {
@@ -217,9 +219,11 @@ export class CheckpointCoordinator {
     const operators: Record<string, { parallelism: number; maxParallelism: number; subtasks: Record<number, StateHandle> }> = {};
     let stateSize = 0;
     let maxSyncMs = 0;
+    let maxAsyncMs = 0;
     for (const ack of pending.acks.values()) {
       stateSize += ack.stateSize;
       maxSyncMs = Math.max(maxSyncMs, ack.syncMs);
+      maxAsyncMs = Math.max(maxAsyncMs, ack.asyncMs);
       for (const [uid, handle] of Object.entries(ack.handles)) {
         const vertex = this.vertexOfUid.get(uid)!;
         operators[uid] ??= { parallelism: vertex.parallelism, maxParallelism: vertex.maxParallelism, subtasks: {} };
@@ -243,7 +247,7 @@ export class CheckpointCoordinator {
     this.pending.delete(pending.checkpointId);
     this.lastCheckpointEndedAt = Date.now();
     this.consecutiveFailures = 0;
-    const stats: CheckpointStats = { checkpointId: pending.checkpointId, durationMs: Date.now() - pending.timestamp, stateSize, maxSyncMs };
+    const stats: CheckpointStats = { checkpointId: pending.checkpointId, durationMs: Date.now() - pending.timestamp, stateSize, maxSyncMs, maxAsyncMs };
     this.lastStats = stats;
     log.info({ job: jobId, checkpoint: pending.checkpointId, savepoint: pending.savepoint, ...stats }, `Completed ${pending.savepoint ? 'savepoint' : 'checkpoint'} ${pending.checkpointId}`);
     // Older checkpoints still in flight are subsumed: this one already covers what they would.

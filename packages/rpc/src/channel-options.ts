@@ -11,3 +11,14 @@ export const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.keepalive_timeout_ms': 5_000,
   'grpc.keepalive_permit_without_calls': 1,
 };
+
+/**
+ * The record exchange does its own flow control: a consumer grants credit for the bytes it has room
+ * for (see exchange.proto). HTTP/2's window (64 KiB by default, refilled only when the receiving
+ * process turns its event loop) would otherwise cap every channel below its credit and stall
+ * producers; it is opened far beyond what credit ever lets into flight.
+ */
+export const EXCHANGE_CHANNEL_OPTIONS: ChannelOptions = {
+  ...CHANNEL_OPTIONS,
+  'grpc-node.flow_control_window': MAX_MESSAGE_BYTES,
+};

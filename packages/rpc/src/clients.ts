@@ -3,7 +3,7 @@
  * peer becomes an error that names its address instead of a hang.
  */
 import * as grpc from '@grpc/grpc-js';
-import { CHANNEL_OPTIONS } from './channel-options.js';
+import { CHANNEL_OPTIONS, EXCHANGE_CHANNEL_OPTIONS } from './channel-options.js';
 import type { ExchangeClient } from './generated/sage/v1/Exchange.js';
 import type { JobManagerClient } from './generated/sage/v1/JobManager.js';
 import type { TaskManagerClient } from './generated/sage/v1/TaskManager.js';
@@ -18,7 +18,7 @@ export function createTaskManagerClient(address: string): TaskManagerClient {
 }
 
 export function createExchangeClient(address: string): ExchangeClient {
-  return new (sageProtos().sage.v1.Exchange)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  return new (sageProtos().sage.v1.Exchange)(address, grpc.credentials.createInsecure(), EXCHANGE_CHANNEL_OPTIONS);
 }
 
 /** A failed call to a Sage process, with the peer's address and what to check. */

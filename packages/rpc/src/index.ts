@@ -1,5 +1,5 @@
 export { sageProtos, protoDirectory, type SageProtos } from './protos.js';
-export { CHANNEL_OPTIONS, MAX_MESSAGE_BYTES } from './channel-options.js';
+export { CHANNEL_OPTIONS, EXCHANGE_CHANNEL_OPTIONS, MAX_MESSAGE_BYTES } from './channel-options.js';
 export {
   RpcError,
   bindServer,

@@ -21,8 +21,16 @@ export const TaskManagerConfigSchema = z.object({
   slots: z.number().int().min(1).default(1),
   /** Records per network batch. */
   batchSize: z.number().int().min(1).default(1024),
-  /** Batches a channel holds before its producer waits; also the credit a consumer grants. */
+  /** Batches a channel between two subtasks of this TaskManager holds before its producer waits. */
   channelCapacity: z.number().int().min(1).default(8),
+  /** A channel to another TaskManager sends its records in buffers of about this many bytes. */
+  networkBufferBytes: z.number().int().min(1).default(64 * 1024),
+  /**
+   * Bytes a channel to another TaskManager may have in flight: the credit its consumer grants, and
+   * what its producer queues before it waits. Enough to keep records flowing while the other process
+   * is busy for a few milliseconds between network turns.
+   */
+  networkChannelBytes: z.number().int().min(1).default(1024 * 1024),
   /** A partial batch waits at most this long before it is sent. */
   bufferTimeoutMs: z.number().int().min(0).default(100),
   /** How long to keep trying to register before giving up. */

@@ -13,6 +13,12 @@ export interface ResultSubpartition {
   isWritable(): boolean;
   /** Notifies `signal` once the channel is writable again. */
   notifyWhenWritable(signal: Signal): void;
+  /**
+   * The producer has nothing more to write for now: a channel that holds records back to send them
+   * in larger buffers (the network exchange) sends what it has. Channels that hand batches on at
+   * once need not implement it.
+   */
+  flush?(): void;
 }
 
 /** The consumer's view of a channel. */

@@ -36,10 +36,12 @@ export abstract class RecordWriter {
   flush(): void {
     for (let i = 0; i < this.batches.length; i++) {
       const batch = this.batches[i]!;
+      const channel = this.channels[i]!;
       if (batch.values.length > 0) {
-        this.channels[i]!.push(batch);
+        channel.push(batch);
         this.batches[i] = new RecordBatch([], []);
       }
+      channel.flush?.();
     }
   }
 

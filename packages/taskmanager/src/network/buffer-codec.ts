@@ -1,7 +1,15 @@
 /**
- * Turns stream elements into exchange messages and back. A record batch becomes one msgpack blob
- * (msgpackr: fast, and it keeps Dates, Maps, Sets, bigints and undefined that JSON would lose); the
- * timestamps travel only when some record has one.
+ * Turns stream elements into exchange messages and back. Records travel in network buffers: a
+ * RecordBufferBuilder appends record batches (several per buffer) and finishes a buffer when it is
+ * large enough or flushed; the consumer decodes a whole buffer into one RecordBatch.
+ *
+ * A buffer is a sequence of segments, one per appended batch, after an 8-byte header (the record
+ * count). A segment holds its batch as little-endian int32s when every value is a 32-bit integer
+ * (decoded, they are small integers again, as the producer had them, so the consumer's code stays
+ * specialised for them), as float64s when every value is some other number (no per-record type
+ * tags, no allocation), or else as msgpack (msgpackr: it keeps Dates, Maps, Sets, bigints and
+ * undefined that JSON would lose). Timestamps follow a segment's values only when some record of
+ * the batch has one. Every part is padded to 8 bytes.
  */
 import { Packr, Unpackr } from 'msgpackr';
 import {
@@ -10,7 +18,7 @@ import {
   NO_TIMESTAMP,
   RecordBatch,
   Watermark,
-  type StreamElement,
+  type StreamEvent,
 } from '@sage/runtime';
 import type { ExchangeBuffer, ExchangeBuffer__Output } from '@sage/rpc';
 
@@ -18,20 +26,171 @@ const options = { useBigIntExtension: true, moreTypes: true } as const;
 const packr = new Packr(options);
 const unpackr = new Unpackr(options);
 
-export function encodeElement(element: StreamElement): ExchangeBuffer {
-  if (element instanceof RecordBatch) return { records: encodeBatch(element) };
-  if (element instanceof CheckpointBarrier) {
-    return { barrier: { checkpointId: element.checkpointId, timestamp: element.timestamp } };
+/** Segment kinds; TIMED is or-ed in when the segment carries timestamps. */
+const FLOAT64 = 1;
+const MSGPACK = 2;
+const INT32 = 3;
+const TIMED = 0x80;
+
+const HEADER_BYTES = 8;
+const SEGMENT_HEADER_BYTES = 8;
+
+const padded = (bytes: number) => (bytes + 7) & ~7;
+
+/** Decoded values go into an array of the final size up to here (fast elements), appended beyond. */
+const PREALLOCATE_MAX = 65_536;
+const valuesFor = (total: number): unknown[] => (total <= PREALLOCATE_MAX ? new Array<unknown>(total) : []);
+
+export class RecordBufferBuilder {
+  private buffer: Buffer;
+  private view: DataView;
+  private position = HEADER_BYTES;
+  private records = 0;
+
+  /** `expectedBytes`: the size buffers are usually finished at, allocated up front. */
+  constructor(private readonly expectedBytes: number) {
+    this.buffer = Buffer.allocUnsafeSlow(0);
+    this.view = new DataView(this.buffer.buffer);
   }
-  if (element instanceof Watermark) return { watermark: { timestamp: element.timestamp } };
-  if (element instanceof EndOfPartition) return { endOfPartition: {} };
-  throw new TypeError(`Cannot encode stream element ${String(element)}`);
+
+  /** Bytes appended so far, header included; 0 when empty. */
+  get byteLength(): number {
+    return this.records === 0 ? 0 : this.position;
+  }
+
+  get isEmpty(): boolean {
+    return this.records === 0;
+  }
+
+  append(batch: RecordBatch): void {
+    const values = batch.values;
+    const n = values.length;
+    if (n === 0) return;
+    const timestamps = batch.timestamps;
+    const timed = hasTimestamps(timestamps, n);
+    const timestampBytes = timed ? 8 * n : 0;
+    const kind = valueKind(values, n);
+    if (kind === INT32) {
+      this.reserve(SEGMENT_HEADER_BYTES + padded(4 * n) + timestampBytes);
+      let at = this.segmentHeader(timed ? INT32 | TIMED : INT32, n);
+      const view = this.view;
+      for (let i = 0; i < n; i++, at += 4) view.setInt32(at, values[i] as number, true);
+      this.position = padded(at);
+    } else if (kind === FLOAT64) {
+      this.reserve(SEGMENT_HEADER_BYTES + 8 * n + timestampBytes);
+      let at = this.segmentHeader(timed ? FLOAT64 | TIMED : FLOAT64, n);
+      const view = this.view;
+      for (let i = 0; i < n; i++, at += 8) view.setFloat64(at, values[i] as number, true);
+      this.position = at;
+    } else {
+      const packed = packr.pack(values);
+      this.reserve(SEGMENT_HEADER_BYTES + 8 + padded(packed.length) + timestampBytes);
+      const at = this.segmentHeader(timed ? MSGPACK | TIMED : MSGPACK, n);
+      this.view.setUint32(at, packed.length, true);
+      packed.copy(this.buffer, at + 8);
+      this.position = at + 8 + padded(packed.length);
+    }
+    if (timed) {
+      let at = this.position;
+      const view = this.view;
+      for (let i = 0; i < n; i++, at += 8) view.setFloat64(at, timestamps[i]!, true);
+      this.position = at;
+    }
+    this.records += n;
+  }
+
+  /** The buffer of everything appended since the last finish; the builder starts a new one. */
+  finish(): Buffer {
+    this.reserve(0);
+    this.view.setUint32(0, this.records, true);
+    // A buffer finished early (flushed) would pin memory it does not use while it waits for credit.
+    const out = this.position < this.buffer.length >> 1 ? Buffer.from(this.buffer.subarray(0, this.position)) : this.buffer.subarray(0, this.position);
+    this.buffer = Buffer.allocUnsafeSlow(0);
+    this.view = new DataView(this.buffer.buffer);
+    this.position = HEADER_BYTES;
+    this.records = 0;
+    return out;
+  }
+
+  private segmentHeader(kind: number, records: number): number {
+    const at = this.position;
+    this.view.setUint32(at, kind, true);
+    this.view.setUint32(at + 4, records, true);
+    return at + SEGMENT_HEADER_BYTES;
+  }
+
+  /** Makes room for `bytes` more. A finished buffer is handed over whole, so each gets its own memory. */
+  private reserve(bytes: number): void {
+    const needed = this.position + bytes;
+    if (needed <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.records === 0 ? this.expectedBytes : 2 * this.buffer.length));
+    this.buffer.copy(grown, 0, 0, this.position);
+    this.buffer = grown;
+    this.view = new DataView(grown.buffer, grown.byteOffset, grown.length);
+  }
 }
 
-export function decodeElement(buffer: ExchangeBuffer__Output): StreamElement {
+/** The records of one network buffer, in order, as one batch. */
+export function decodeRecords(bytes: Uint8Array): RecordBatch {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const total = view.getUint32(0, true);
+  let values: unknown[] | undefined;
+  let timestamps: number[] | undefined;
+  let at = HEADER_BYTES;
+  let filled = 0;
+  while (filled < total) {
+    const kind = view.getUint32(at, true);
+    const n = view.getUint32(at + 4, true);
+    at += SEGMENT_HEADER_BYTES;
+    if ((kind & ~TIMED) === INT32) {
+      values ??= valuesFor(total);
+      for (let i = 0; i < n; i++, at += 4) values[filled + i] = view.getInt32(at, true);
+      at = padded(at);
+    } else if ((kind & ~TIMED) === FLOAT64) {
+      values ??= valuesFor(total);
+      for (let i = 0; i < n; i++, at += 8) values[filled + i] = view.getFloat64(at, true);
+    } else if ((kind & ~TIMED) === MSGPACK) {
+      const length = view.getUint32(at, true);
+      const unpacked = unpackr.unpack(bytes.subarray(at + 8, at + 8 + length)) as unknown[];
+      at += 8 + padded(length);
+      if (n === total) values = unpacked;
+      else {
+        values ??= valuesFor(total);
+        for (let i = 0; i < n; i++) values[filled + i] = unpacked[i];
+      }
+    } else {
+      throw new TypeError(`Network buffer with an unknown segment kind ${kind}: is the producer's TaskManager another Sage version?`);
+    }
+    if ((kind & TIMED) !== 0) {
+      timestamps ??= new Array<number>(total).fill(NO_TIMESTAMP);
+      for (let i = 0; i < n; i++, at += 8) timestamps[filled + i] = view.getFloat64(at, true);
+    }
+    filled += n;
+  }
+  return new RecordBatch(values ?? [], timestamps ?? untimed(total));
+}
+
+/** One batch as one buffer; the exchange appends several batches to a builder instead. */
+export function encodeBatch(batch: RecordBatch): Buffer {
+  const builder = new RecordBufferBuilder(0);
+  builder.append(batch);
+  return builder.finish();
+}
+
+export const decodeBatch = decodeRecords;
+
+export function encodeEvent(event: StreamEvent): ExchangeBuffer {
+  if (event instanceof CheckpointBarrier) return { barrier: { checkpointId: event.checkpointId, timestamp: event.timestamp } };
+  if (event instanceof Watermark) return { watermark: { timestamp: event.timestamp } };
+  if (event instanceof EndOfPartition) return { endOfPartition: {} };
+  throw new TypeError(`Cannot encode stream element ${String(event)}`);
+}
+
+/** The event an exchange message carries, or its records buffer, left encoded until the task takes it. */
+export function decodeMessage(buffer: ExchangeBuffer__Output): StreamEvent | Buffer {
   switch (buffer.kind) {
     case 'records':
-      return decodeBatch(buffer.records!);
+      return buffer.records!;
     case 'barrier':
       return new CheckpointBarrier(buffer.barrier!.checkpointId, buffer.barrier!.timestamp);
     case 'watermark':
@@ -43,21 +202,20 @@ export function decodeElement(buffer: ExchangeBuffer__Output): StreamElement {
   }
 }
 
-export function encodeBatch(batch: RecordBatch): Buffer {
-  const timestamps = batch.timestamps;
-  let timed = false;
-  for (let i = 0; i < timestamps.length; i++) {
-    if (timestamps[i] !== NO_TIMESTAMP) {
-      timed = true;
-      break;
-    }
-  }
-  return packr.pack(timed ? [batch.values, timestamps] : [batch.values]);
+function hasTimestamps(timestamps: readonly number[], n: number): boolean {
+  for (let i = 0; i < n; i++) if (timestamps[i] !== NO_TIMESTAMP) return true;
+  return false;
 }
 
-export function decodeBatch(bytes: Uint8Array): RecordBatch {
-  const [values, timestamps] = unpackr.unpack(bytes) as [unknown[], number[] | undefined];
-  return new RecordBatch(values, timestamps ?? untimed(values.length));
+/** INT32 when every value is a 32-bit integer (not -0), FLOAT64 when every value is a number, else MSGPACK. */
+function valueKind(values: readonly unknown[], n: number): number {
+  let kind = INT32;
+  for (let i = 0; i < n; i++) {
+    const value = values[i];
+    if (typeof value !== 'number') return MSGPACK;
+    if (kind === INT32 && ((value | 0) !== value || (value === 0 && 1 / value < 0))) kind = FLOAT64;
+  }
+  return kind;
 }
 
 /**

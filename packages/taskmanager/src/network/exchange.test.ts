@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EndOfPartition, NO_TIMESTAMP, RecordBatch, Signal, type StreamElement } from '@sage/runtime';
+import { CheckpointBarrier, EndOfPartition, NO_TIMESTAMP, RecordBatch, Signal, type StreamElement } from '@sage/runtime';
 import { bindServer, createExchangeClient, sageProtos, shutdownServer, type ExchangeClient } from '@sage/rpc';
 import { createLogger } from '@sage/observability';
-import { decodeBatch, encodeBatch } from './buffer-codec.js';
+import { RecordBufferBuilder, decodeBatch, decodeRecords, encodeBatch } from './buffer-codec.js';
 import { exchangeHandlers } from './exchange-service.js';
 import { channelKey, type ChannelId } from './partition-key.js';
 import { PartitionRegistry } from './partition-registry.js';
@@ -17,14 +17,59 @@ function batch(from: number, size: number): RecordBatch {
   return new RecordBatch(values, values.map(() => NO_TIMESTAMP));
 }
 
+const untimed = (values: unknown[]) => new RecordBatch(values, values.map(() => NO_TIMESTAMP));
+
 describe('buffer codec', () => {
   it('round-trips records of every plain type with their timestamps', () => {
     const values = [1, 'two', { three: [3] }, new Date(4), 5n, undefined, null, new Map([[6, 'six']])];
     const timed = new RecordBatch(values, values.map((_, i) => (i === 2 ? NO_TIMESTAMP : 1000 + i)));
     expect(decodeBatch(encodeBatch(timed))).toEqual(timed);
-    const untimed = decodeBatch(encodeBatch(new RecordBatch(values, values.map(() => NO_TIMESTAMP))));
-    expect(untimed.values).toEqual(values);
-    expect(untimed.timestamps.slice(0, values.length)).toEqual(values.map(() => NO_TIMESTAMP));
+    const untimedBatch = decodeBatch(encodeBatch(untimed(values)));
+    expect(untimedBatch.values).toEqual(values);
+    expect(untimedBatch.timestamps.slice(0, values.length)).toEqual(values.map(() => NO_TIMESTAMP));
+  });
+
+  it('round-trips batches of numbers exactly: integers, -0, fractions, NaN, infinities, beyond 32 bits', () => {
+    const cases = [
+      [0, 1, -1, 2147483647, -2147483648, 123456],
+      [0, -0, 1],
+      [0.5, -1.25, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MIN_VALUE],
+      [2147483648, -2147483649, Number.MAX_SAFE_INTEGER, 1.7e12, 1e300],
+    ];
+    for (const values of cases) {
+      const decoded = decodeBatch(encodeBatch(untimed(values)));
+      expect(decoded.values.length).toBe(values.length);
+      decoded.values.forEach((v, i) => expect(Object.is(v, values[i])).toBe(true));
+      const timed = new RecordBatch(values, values.map((_, i) => (i % 2 === 0 ? i * 1000 : NO_TIMESTAMP)));
+      expect(decodeBatch(encodeBatch(timed))).toEqual(timed);
+    }
+  });
+
+  it('decodes a buffer of several batches, numeric and not, timed and not, as one batch in order', () => {
+    const batches = [
+      untimed([1, 2, 3]),
+      new RecordBatch(['a', { b: 1 }], [5, NO_TIMESTAMP]),
+      untimed([0.5, 7]),
+      untimed([undefined, 4]),
+      new RecordBatch([9, 10], [11, 12]),
+    ];
+    const builder = new RecordBufferBuilder(16);
+    for (const b of batches) builder.append(b);
+    const decoded = decodeRecords(builder.finish());
+    expect(decoded.values).toEqual(batches.flatMap((b) => b.values));
+    expect(decoded.timestamps).toEqual(batches.flatMap((b) => b.timestamps));
+    expect(builder.isEmpty).toBe(true);
+    builder.append(untimed([42]));
+    expect(decodeRecords(builder.finish()).values).toEqual([42]);
+  });
+
+  it('decodes a buffer at any offset of a larger message', () => {
+    const encoded = encodeBatch(new RecordBatch([1, 2.5, 'x'], [1, 2, 3]));
+    for (let offset = 0; offset < 8; offset++) {
+      const shifted = Buffer.alloc(encoded.length + offset);
+      encoded.copy(shifted, offset);
+      expect(decodeRecords(shifted.subarray(offset)).values).toEqual([1, 2.5, 'x']);
+    }
   });
 });
 
@@ -47,27 +92,28 @@ describe('credit-based exchange between TaskManagers', () => {
   });
 
   it('stops the producer when the consumer grants no credit, and delivers every batch in order', async () => {
-    const capacity = 4;
-    const producer = new RemoteSubpartition(channelKey(id), capacity, 'consumer (2/2)');
+    // A batch of 10 records is a few hundred bytes: a buffer holds a few batches, the credit a few buffers.
+    const producer = new RemoteSubpartition(channelKey(id), { bufferBytes: 500, capacityBytes: 2_000 }, 'consumer (2/2)');
     registry.registerRemote(producer);
-    const consumer = new RemoteInputChannel(client, id, capacity, 'producer (1/2)', 'tm-test');
+    const consumer = new RemoteInputChannel(client, id, 2_000, 'producer (1/2)', 'tm-test');
     const consumerSignal = new Signal();
     consumer.setConsumer(consumerSignal);
     consumer.start();
 
-    // The producer writes until its queue is full; once the consumer's initial credit is spent and
-    // nobody polls, it stays full: at most the credit plus its own capacity ever left it.
+    // The producer writes until its queue is full; once the consumer's credit is spent and nobody
+    // polls, it stays full: at most the credit, one buffer and its own capacity ever left it.
     let pushed = 0;
     for (let round = 0; round < 3; round++) {
       while (producer.isWritable()) producer.push(batch(pushed++ * 10, 10));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(producer.isWritable()).toBe(false);
-    expect(pushed).toBe(2 * capacity);
+    const bytesPerBatch = encodeBatch(batch(0, 10)).length;
+    expect(pushed * bytesPerBatch).toBeLessThan(2_000 + 500 + 2_000 + 2 * bytesPerBatch);
 
     // Now a slow consumer takes batches one by one; the producer resumes only as credit returns.
     const received: number[] = [];
-    const total = 50;
+    const total = 200;
     const producerSignal = new Signal();
     const produce = (async () => {
       while (pushed < total) {
@@ -95,14 +141,46 @@ describe('credit-based exchange between TaskManagers', () => {
     consumer.close();
   });
 
-  it('fails the consumer with the producer named when the producer side goes away', async () => {
-    const producer = new RemoteSubpartition(channelKey(id), 4, 'consumer (2/2)');
+  it('sends a partial buffer when the producer flushes, and keeps events in order with records', async () => {
+    const producer = new RemoteSubpartition(channelKey(id), { bufferBytes: 1 << 20, capacityBytes: 4 << 20 }, 'consumer (2/2)');
     registry.registerRemote(producer);
-    const consumer = new RemoteInputChannel(client, id, 4, 'Source (1/2) on TaskManager tm-1 (127.0.0.1:1)', 'tm-test');
+    const consumer = new RemoteInputChannel(client, id, 4 << 20, 'producer (1/2)', 'tm-test');
+    const signal = new Signal();
+    consumer.setConsumer(signal);
+    consumer.start();
+    const next = async (): Promise<StreamElement> => {
+      for (;;) {
+        const element = consumer.poll();
+        if (element !== undefined) return element;
+        await signal.wait();
+      }
+    };
+
+    producer.push(untimed([1, 2, 3]));
+    producer.flush();
+    expect((await next()) as RecordBatch).toMatchObject({ values: [1, 2, 3] });
+
+    producer.push(untimed([4]));
+    producer.push(untimed(['five']));
+    producer.push(new CheckpointBarrier(7, 70));
+    producer.push(untimed([6]));
+    producer.push(EndOfPartition.INSTANCE);
+    expect(((await next()) as RecordBatch).values).toEqual([4, 'five']);
+    expect(await next()).toEqual(new CheckpointBarrier(7, 70));
+    expect(((await next()) as RecordBatch).values).toEqual([6]);
+    expect(await next()).toBe(EndOfPartition.INSTANCE);
+    consumer.close();
+  });
+
+  it('fails the consumer with the producer named when the producer side goes away', async () => {
+    const producer = new RemoteSubpartition(channelKey(id), { bufferBytes: 100, capacityBytes: 1_000 }, 'consumer (2/2)');
+    registry.registerRemote(producer);
+    const consumer = new RemoteInputChannel(client, id, 1_000, 'Source (1/2) on TaskManager tm-1 (127.0.0.1:1)', 'tm-test');
     const signal = new Signal();
     consumer.setConsumer(signal);
     consumer.start();
     producer.push(batch(0, 3));
+    producer.flush();
     await signal.wait();
     expect(consumer.poll()).toBeInstanceOf(RecordBatch);
     producer.release('the producing task was cancelled');

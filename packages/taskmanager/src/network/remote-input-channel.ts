@@ -1,13 +1,15 @@
 /**
  * The consumer's end of a channel whose producer runs on another TaskManager: a gRPC stream that
- * subscribes to the producer's subpartition and grants one credit back for every batch the task has
- * taken, so at most `initialCredit` batches are ever in flight or queued here.
+ * subscribes to the producer's subpartition and grants credit, in bytes, back for the network buffers
+ * the task has taken, so at most `creditBytes` (plus one buffer) are ever in flight or queued here.
+ * Buffers stay encoded until the task takes them: decoding on its own time keeps the gRPC callback
+ * short and the decoded records young for the garbage collector.
  */
 import type * as grpc from '@grpc/grpc-js';
 import { SageError } from '@sage/core';
-import { EndOfPartition, RecordBatch, type InputChannel, type Signal, type StreamElement } from '@sage/runtime';
+import { EndOfPartition, type InputChannel, type Signal, type StreamElement, type StreamEvent } from '@sage/runtime';
 import type { ExchangeBuffer__Output, ExchangeClient, ExchangeRequest } from '@sage/rpc';
-import { decodeElement } from './buffer-codec.js';
+import { decodeMessage, decodeRecords } from './buffer-codec.js';
 import type { ChannelId } from './partition-key.js';
 
 /** The connection to an upstream TaskManager broke before its subtask finished. */
@@ -18,7 +20,8 @@ export class RemoteChannelLost extends SageError {
 }
 
 export class RemoteInputChannel implements InputChannel {
-  private queue: StreamElement[] = [];
+  /** Received and not yet taken: encoded network buffers and events. */
+  private queue: (Buffer | StreamEvent)[] = [];
   private head = 0;
   private consumer: Signal | null = null;
   private unannouncedCredit = 0;
@@ -29,7 +32,8 @@ export class RemoteInputChannel implements InputChannel {
   constructor(
     private readonly client: ExchangeClient,
     private readonly id: ChannelId,
-    private readonly initialCredit: number,
+    /** Bytes of network buffers this channel has room for. */
+    private readonly creditBytes: number,
     /** The producing subtask and where it runs, e.g. "Source: Sequence (1/2) on tm-1 (127.0.0.1:40123)". */
     private readonly producer: string,
     private readonly consumerTaskManagerId: string,
@@ -39,7 +43,7 @@ export class RemoteInputChannel implements InputChannel {
     const call = this.client.Subscribe();
     this.call = call;
     call.on('data', (buffer: ExchangeBuffer__Output) => {
-      const element = decodeElement(buffer);
+      const element = decodeMessage(buffer);
       if (element instanceof EndOfPartition) this.ended = true;
       this.enqueue(element);
     });
@@ -59,7 +63,7 @@ export class RemoteInputChannel implements InputChannel {
         edgeId: this.id.edgeId,
         producerSubtask: this.id.producerSubtask,
         consumerSubtask: this.id.consumerSubtask,
-        initialCredit: this.initialCredit,
+        initialCredit: this.creditBytes,
         consumerTaskManagerId: this.consumerTaskManagerId,
       },
     });
@@ -71,7 +75,7 @@ export class RemoteInputChannel implements InputChannel {
       return undefined;
     }
     const element = this.queue[this.head]!;
-    this.queue[this.head++] = undefined as unknown as StreamElement;
+    this.queue[this.head++] = undefined as unknown as StreamEvent;
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
@@ -79,12 +83,15 @@ export class RemoteInputChannel implements InputChannel {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    if (element instanceof RecordBatch) {
-      // Credit goes back in small groups: one message per batch would double the message count.
-      if (++this.unannouncedCredit >= Math.max(1, this.initialCredit >> 1)) {
+    if (element instanceof Uint8Array) {
+      // Credit goes back in groups of a quarter of the window: early enough that the producer does
+      // not run dry while it travels, in few messages.
+      this.unannouncedCredit += element.length;
+      if (this.unannouncedCredit >= this.creditBytes >> 2) {
         this.call?.write({ credit: this.unannouncedCredit });
         this.unannouncedCredit = 0;
       }
+      return decodeRecords(element);
     }
     return element;
   }
@@ -99,7 +106,7 @@ export class RemoteInputChannel implements InputChannel {
     this.ended = true;
   }
 
-  private enqueue(element: StreamElement): void {
+  private enqueue(element: Buffer | StreamEvent): void {
     const wasEmpty = this.head === this.queue.length;
     this.queue.push(element);
     if (wasEmpty) this.consumer?.notify();

@@ -1,21 +1,34 @@
 /**
- * The producer's end of a channel whose consumer runs on another TaskManager. Elements queue here until
- * the consumer has subscribed and granted credit; each record batch sent spends one credit. The queue
- * is bounded like a local channel, so without credit the producing task stops: credit-based flow
- * control, as Flink's network stack does it.
+ * The producer's end of a channel whose consumer runs on another TaskManager. Record batches are
+ * encoded as they are pushed into a network buffer, which is queued once it holds `bufferBytes` or
+ * the task flushes; events close the buffer before them, so order is kept. Queued buffers go out as
+ * long as the consumer has granted credit (in bytes); the queue is bounded by `capacityBytes`, so
+ * without credit the producing task stops: credit-based flow control, as Flink's network stack does it.
  */
 import * as grpc from '@grpc/grpc-js';
-import { EndOfPartition, RecordBatch, type ResultSubpartition, type Signal, type StreamElement } from '@sage/runtime';
+import { EndOfPartition, RecordBatch, type ResultSubpartition, type Signal, type StreamElement, type StreamEvent } from '@sage/runtime';
 import type { ExchangeBuffer, ExchangeRequest__Output } from '@sage/rpc';
-import { encodeElement } from './buffer-codec.js';
+import { RecordBufferBuilder, encodeEvent } from './buffer-codec.js';
 
 export type ExchangeCall = grpc.ServerDuplexStream<ExchangeRequest__Output, ExchangeBuffer>;
 
+export interface RemoteSubpartitionLimits {
+  /** A network buffer is sent once it holds this many bytes (or when the task flushes). */
+  readonly bufferBytes: number;
+  /** Encoded bytes queued here, not yet sent, beyond which the producer waits. */
+  readonly capacityBytes: number;
+}
+
 export class RemoteSubpartition implements ResultSubpartition {
-  private queue: StreamElement[] = [];
+  private readonly builder: RecordBufferBuilder;
+  /** Finished network buffers and events, in order, not yet sent. */
+  private queue: (Buffer | StreamEvent)[] = [];
   private head = 0;
-  private queuedBatches = 0;
+  private queuedBytes = 0;
+  /** Bytes the consumer has room for; a buffer goes out while this is positive, and may overdraw it. */
   private credit = 0;
+  /** The task flushed: send the open buffer as soon as credit allows, even if not full. */
+  private flushRequested = false;
   private call: ExchangeCall | null = null;
   private waitingProducer: Signal | null = null;
   private failure: Error | null = null;
@@ -23,20 +36,35 @@ export class RemoteSubpartition implements ResultSubpartition {
 
   constructor(
     readonly key: string,
-    private readonly capacity: number,
+    private readonly limits: RemoteSubpartitionLimits,
     /** The consuming subtask and its TaskManager, for error messages. */
     private readonly consumer: string,
-  ) {}
+  ) {
+    this.builder = new RecordBufferBuilder(limits.bufferBytes + (limits.bufferBytes >> 2));
+  }
 
   push(element: StreamElement): void {
     if (this.failure !== null) throw this.failure;
-    this.queue.push(element);
-    if (element instanceof RecordBatch) this.queuedBatches++;
+    if (element instanceof RecordBatch) {
+      this.builder.append(element);
+      if (this.builder.byteLength < this.limits.bufferBytes) return;
+      this.finishBuffer();
+    } else {
+      this.finishBuffer();
+      this.queue.push(element);
+    }
+    this.drain();
+  }
+
+  /** Sends the open buffer once credit allows; until then later records may still join it. */
+  flush(): void {
+    if (this.builder.isEmpty) return;
+    this.flushRequested = true;
     this.drain();
   }
 
   isWritable(): boolean {
-    return this.failure !== null || this.queuedBatches < this.capacity;
+    return this.failure !== null || this.queuedBytes + this.builder.byteLength < this.limits.capacityBytes;
   }
 
   notifyWhenWritable(signal: Signal): void {
@@ -75,23 +103,38 @@ export class RemoteSubpartition implements ResultSubpartition {
     if (this.call !== null && !wasFinished) this.call.emit('error', { code: grpc.status.ABORTED, details: reason });
   }
 
+  private finishBuffer(): void {
+    this.flushRequested = false;
+    if (this.builder.isEmpty) return;
+    const buffer = this.builder.finish();
+    this.queue.push(buffer);
+    this.queuedBytes += buffer.length;
+  }
+
   private drain(): void {
     const call = this.call;
     if (call === null || this.finished) return;
-    while (this.head < this.queue.length) {
-      const element = this.queue[this.head]!;
-      if (element instanceof RecordBatch) {
-        if (this.credit <= 0) break;
-        this.credit--;
-        this.queuedBatches--;
+    for (;;) {
+      while (this.head < this.queue.length) {
+        const element = this.queue[this.head]!;
+        if (element instanceof Uint8Array) {
+          if (this.credit <= 0) break;
+          this.credit -= element.length;
+          this.queuedBytes -= element.length;
+          call.write({ records: element });
+        } else {
+          call.write(encodeEvent(element));
+        }
+        this.queue[this.head++] = undefined as unknown as Buffer;
+        if (element instanceof EndOfPartition) {
+          this.finished = true;
+          call.end();
+          break;
+        }
       }
-      this.queue[this.head++] = undefined as unknown as StreamElement;
-      call.write(encodeElement(element));
-      if (element instanceof EndOfPartition) {
-        this.finished = true;
-        call.end();
-        break;
-      }
+      // Everything queued went out and there is credit left: a flushed buffer need not wait.
+      if (this.finished || this.head < this.queue.length || !this.flushRequested || this.credit <= 0) break;
+      this.finishBuffer();
     }
     if (this.head === this.queue.length) {
       this.queue = [];

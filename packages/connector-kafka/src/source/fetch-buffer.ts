@@ -1,0 +1,110 @@
+/**
+ * The records a reader has fetched and not yet emitted, in fetch order, as chunks of one partition
+ * each. It holds at most `capacity` records: the consumer takes only what fits and pauses its
+ * partitions when it is full (see GroupFetcher), so a backpressured job stops fetching instead of
+ * buffering without bound.
+ */
+import type { KafkaMessage } from 'kafkajs';
+
+/** A partition this reader owns, and how far it has got. */
+export interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to emit: what a checkpoint stores. Only pollNext moves it. */
+  position: number;
+  /** The next offset to fetch: just after the last record or marker buffered. */
+  fetchPosition: number;
+  /** Bounded mode: the offset the partition ends at. */
+  readonly stoppingOffset: number | undefined;
+}
+
+export interface FetchedChunk {
+  readonly split: PartitionState;
+  readonly messages: readonly KafkaMessage[];
+  /** Index of the next message to emit. */
+  next: number;
+  /** Index after the last message that belongs to the chunk. */
+  readonly end: number;
+  /**
+   * The partition's position once the chunk is emitted: past its last record, and past the control
+   * records and aborted transactions kafkajs filtered out after it, which never reach the reader.
+   */
+  readonly endPosition: number;
+}
+
+export class FetchBuffer {
+  private chunks: FetchedChunk[] = [];
+  private head = 0;
+  private records = 0;
+  /** The most records held at once: for tests that check the bound. */
+  private peak = 0;
+  private waiter: (() => void) | undefined;
+  private waiting: Promise<void> | undefined;
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.records;
+  }
+
+  get peakSize(): number {
+    return this.peak;
+  }
+
+  get room(): number {
+    return Math.max(0, this.capacity - this.records);
+  }
+
+  get isEmpty(): boolean {
+    return this.head === this.chunks.length;
+  }
+
+  push(chunk: FetchedChunk): void {
+    this.chunks.push(chunk);
+    this.records += chunk.end - chunk.next;
+    if (this.records > this.peak) this.peak = this.records;
+    this.wake();
+  }
+
+  peek(): FetchedChunk | undefined {
+    return this.head < this.chunks.length ? this.chunks[this.head] : undefined;
+  }
+
+  /** Drops the head chunk once it is emitted. */
+  shift(): void {
+    this.head++;
+    if (this.head === this.chunks.length) {
+      this.chunks = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Counts records the reader emitted (or skipped) from the head chunk. */
+  consumed(count: number): void {
+    this.records -= count;
+  }
+
+  /** Drops everything buffered (the reader is closing); the peak stays for metrics. */
+  clear(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.records = 0;
+  }
+
+  /** Resolves when a chunk arrives, or when `wake()` is called for another reason (a failure). */
+  whenNonEmpty(): Promise<void> {
+    if (!this.isEmpty) return Promise.resolve();
+    this.waiting ??= new Promise<void>((resolve) => (this.waiter = resolve));
+    return this.waiting;
+  }
+
+  wake(): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    this.waiting = undefined;
+    waiter?.();
+  }
+}

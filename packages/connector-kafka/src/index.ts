@@ -4,3 +4,8 @@ export type { DecodeErrorPolicy, KafkaClientOptions, KafkaConsumerTuning, KafkaS
 export { isDecodeFailure, routeDecodeFailures, type DecodeFailure, type KafkaDeserializer, type KafkaRawRecord, type KafkaRecord } from './source/deserializers.js';
 export type { KafkaPartitionSplit } from './source/partition-split.js';
 export { KafkaSourceError, type KafkaSourceErrorCode } from './source/errors.js';
+export { KafkaSink } from './sink/kafka-sink.js';
+export type { KafkaDeliveryGuarantee, KafkaRecordHeaders, KafkaRecordKey, KafkaSinkOptions, KafkaValueSerializer } from './sink/options.js';
+export type { KafkaCommittable } from './sink/kafka-committer.js';
+export { KafkaSinkError, type KafkaSinkErrorCode } from './sink/errors.js';
+export { KafkajsInternalsUnavailable, KafkajsLogLevelConflict } from './common/kafkajs-internals.js';

@@ -1,0 +1,93 @@
+/**
+ * Turns a value into a kafkajs message and names its topic, per record: plain function calls, the
+ * choices (serializer, selectors, headers) made once when the writer is built.
+ */
+import type { Message } from 'kafkajs';
+import { KafkaSinkError } from './errors.js';
+import type { KafkaRecordHeaders, KafkaRecordKey, ResolvedKafkaSinkOptions } from './options.js';
+
+/** Bytes a record costs beyond key, value and headers in a record batch, roughly. */
+const RECORD_OVERHEAD = 24;
+
+export class RecordEncoder<T> {
+  private readonly serialize: (value: T) => Buffer | string | null;
+  private readonly keyOf: ((value: T) => KafkaRecordKey) | undefined;
+  private readonly headersOf: ((value: T) => KafkaRecordHeaders | undefined) | undefined;
+  private readonly fixedHeaders: KafkaRecordHeaders | undefined;
+  private readonly fixedHeaderBytes: number;
+  private readonly topicOf: ((value: T) => string) | undefined;
+  private readonly topic: string | undefined;
+  /** The size estimate of the message encode() returned last (a field, so that encode() allocates nothing more per record). */
+  lastSize = 0;
+
+  constructor(options: ResolvedKafkaSinkOptions<T>) {
+    const { serializer, headers } = options;
+    this.serialize = serializer === 'json' ? toJson : serializer === 'string' ? asString : serializer;
+    this.keyOf = options.keySelector;
+    this.topic = options.topic;
+    this.topicOf = options.topicSelector;
+    this.headersOf = typeof headers === 'function' ? headers : undefined;
+    this.fixedHeaders = typeof headers === 'function' ? undefined : headers;
+    this.fixedHeaderBytes = this.fixedHeaders === undefined ? 0 : headerBytes(this.fixedHeaders);
+  }
+
+  /** The record's topic. */
+  topicFor(value: T): string {
+    if (this.topic !== undefined) return this.topic;
+    const topic = this.topicOf!(value);
+    if (typeof topic !== 'string' || topic.length === 0) {
+      throw new KafkaSinkError('UnserializableRecord', `KafkaSink: topicSelector returned ${JSON.stringify(topic)} for a record; it must return a topic name`);
+    }
+    return topic;
+  }
+
+  encode(value: T, timestamp: number | undefined): Message {
+    const serialized = this.serialize(value);
+    if (!(typeof serialized === 'string' || Buffer.isBuffer(serialized) || serialized === null)) {
+      throw new KafkaSinkError('UnserializableRecord', `KafkaSink: the serializer returned ${typeof serialized} for a record; it must return a Buffer, a string or null`);
+    }
+    let key: Buffer | string | null = null;
+    if (this.keyOf !== undefined) {
+      const k = this.keyOf(value);
+      if (typeof k === 'string' || Buffer.isBuffer(k)) key = k;
+      else if (k !== null && k !== undefined) {
+        throw new KafkaSinkError('UnserializableRecord', `KafkaSink: keySelector returned ${typeof k} for a record; it must return a string, a Buffer, null or undefined`);
+      }
+    }
+    let headers = this.fixedHeaders;
+    let size = RECORD_OVERHEAD + this.fixedHeaderBytes + (serialized === null ? 0 : serialized.length) + (key === null ? 0 : key.length);
+    if (this.headersOf !== undefined) {
+      headers = this.headersOf(value);
+      if (headers !== undefined) size += headerBytes(headers);
+    }
+    this.lastSize = size;
+    const message: Message = { key, value: serialized };
+    if (headers !== undefined) message.headers = headers as Message['headers'];
+    if (timestamp !== undefined) message.timestamp = String(timestamp);
+    return message;
+  }
+}
+
+function toJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) {
+    throw new KafkaSinkError(
+      'UnserializableRecord',
+      `KafkaSink: a record of type ${typeof value} has no JSON form — map records to objects, arrays, strings, numbers, booleans or null before the sink, or give a serializer function`,
+    );
+  }
+  return json;
+}
+
+function asString(value: unknown): string {
+  if (typeof value !== 'string') {
+    throw new KafkaSinkError('UnserializableRecord', `KafkaSink: serializer 'string' got a record of type ${typeof value} — map records to strings before the sink, or use serializer 'json'`);
+  }
+  return value;
+}
+
+function headerBytes(headers: KafkaRecordHeaders): number {
+  let bytes = 0;
+  for (const name in headers) bytes += name.length + (headers[name]?.length ?? 0) + 2;
+  return bytes;
+}

@@ -10,6 +10,7 @@ export default defineConfig({
       '@sage/core': src('core'),
       '@sage/runtime': src('runtime'),
       '@sage/connector-files': src('connector-files'),
+      '@sage/connector-kafka': src('connector-kafka'),
       '@sage/cli': src('cli'),
       '@sage/rpc': src('rpc'),
       '@sage/observability': src('observability'),

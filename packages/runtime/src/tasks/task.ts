@@ -299,7 +299,14 @@ export class Task {
         attemptNumber,
         restoredState: restored.get(vertex.operators[0]!.uid)?.operatorState,
       });
-      await reader.start();
+      try {
+        await reader.start();
+      } catch (error) {
+        // run() closes only the reader it got back; one that failed to start must close here, or its
+        // connections leak at every restart.
+        await reader.close().catch(() => {});
+        throw error;
+      }
       return new SourceInput(reader, chain.input, this.metrics);
     }
     if (inputGate === null) throw new Error(`Task ${this.name} has no input gate`);

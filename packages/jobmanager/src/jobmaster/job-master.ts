@@ -116,6 +116,12 @@ export class JobMaster {
     if (!vertex || isTerminal(vertex.state)) return;
     vertex.recordsIn = Number(update.recordsIn);
     vertex.recordsOut = Number(update.recordsOut);
+    if (this.state === 'CANCELING' && update.state === 'FAILED') {
+      // Cancelling closes channels under running tasks; a task that trips over that was cancelled.
+      this.setTaskState(vertex, 'CANCELED');
+      this.checkAllTerminal();
+      return;
+    }
     this.setTaskState(vertex, update.state);
     if (update.state === 'CANCELED' && this.state === 'RUNNING') {
       // Nobody asked for it: the TaskManager is shutting down or lost this JobManager.

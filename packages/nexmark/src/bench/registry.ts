@@ -8,6 +8,7 @@ import { checkpointLargeState } from './checkpoint-large-state.js';
 import { checkpointOverhead } from './checkpoint-overhead.js';
 import { checkpointRecovery } from './checkpoint-recovery.js';
 import { clusterShuffle } from './cluster-shuffle.js';
+import { kafkaMap } from './kafka-map.js';
 import { chainedPipeline, keyedReduce } from './local-pipelines.js';
 
 export function registeredBenchmarks(): Benchmark[] {
@@ -20,6 +21,8 @@ export function registeredBenchmarks(): Benchmark[] {
     checkpointOverhead(),
     checkpointLargeState(),
     checkpointRecovery(),
+    kafkaMap('at-least-once'),
+    kafkaMap('exactly-once'),
   ];
 }
 

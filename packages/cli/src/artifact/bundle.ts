@@ -27,7 +27,7 @@ const sagePackages: esbuild.Plugin = {
       try {
         return { path: fileURLToPath(import.meta.resolve(args.path)) };
       } catch {
-        return { errors: [{ text: `Cannot find Sage package '${args.path}': is it a Sage package this CLI ships (@sage/core, @sage/runtime, @sage/connector-files)?` }] };
+        return { errors: [{ text: `Cannot find Sage package '${args.path}': is it a Sage package this CLI ships (@sage/core, @sage/runtime, @sage/connector-files, @sage/connector-kafka)?` }] };
       }
     });
   },

@@ -15,32 +15,19 @@ import { KafkaSink, KafkaSource, type KafkaDeliveryGuarantee } from '@sage/conne
 import { FileCheckpointStorage, LocalCluster } from '@sage/runtime';
 import type { Benchmark, Figure, Measurement } from './benchmark.js';
 import { median } from './checkpoint-figures.js';
+import { type Bid, toEuros } from './jobs/kafka-map.js';
 import { BENCH_KAFKA_BROKERS, BenchTopics } from './kafka-topics.js';
 
 /** Issue 5, point 7, for at-least-once. */
-const GOAL_RECORDS_PER_SECOND = 200_000;
+export const GOAL_RECORDS_PER_SECOND = 200_000;
 export const RECORD_BYTES = 200;
-const PARTITIONS = 4;
-
-export interface Bid {
-  readonly auction: number;
-  readonly bidder: number;
-  readonly price: number;
-  readonly channel: string;
-  readonly dateTime: number;
-  readonly extra: string;
-}
+export const KAFKA_MAP_PARTITIONS = 4;
 
 /** Record `i` as JSON of exactly RECORD_BYTES bytes (ASCII), its `extra` padding it out. */
 export function bidJson(i: number): string {
   const bid = { auction: 1000 + (i % 10_007), bidder: 2000 + ((i * 7) % 100_003), price: 100 + ((i * 13) % 99_991), channel: `channel-${i % 1000}`, dateTime: 1_700_000_000_000 + i, extra: '' };
   const json = JSON.stringify(bid);
   return json.replace('"extra":""', `"extra":"${'x'.repeat(RECORD_BYTES - json.length)}"`);
-}
-
-/** Nexmark q1: the price in euros. */
-export function toEuros(bid: Bid): Bid {
-  return { auction: bid.auction, bidder: bid.bidder, price: Math.round(bid.price * 0.908), channel: bid.channel, dateTime: bid.dateTime, extra: bid.extra };
 }
 
 interface Run {
@@ -59,18 +46,24 @@ export function kafkaMap(guarantee: Exclude<KafkaDeliveryGuarantee, 'none'>, rec
   return {
     name: `kafka/map-p2-${guarantee}`,
     description:
-      `KafkaSource (bounded, json, ${PARTITIONS} partitions) -> map -> KafkaSink (json, ${guarantee}), p=2, LocalCluster, a checkpoint every 1 s; ` +
+      `KafkaSource (bounded, json, ${KAFKA_MAP_PARTITIONS} partitions) -> map -> KafkaSink (json, ${guarantee}), p=2, LocalCluster, a checkpoint every 1 s; ` +
       `${RECORD_BYTES}-byte records on the local broker; timed from start to FINISHED (figures below)`,
     ...(guarantee === 'at-least-once' ? { goalRecordsPerSecond: GOAL_RECORDS_PER_SECOND } : {}),
     warmups: 1,
     runs: 3,
     async setUp() {
       checkpointDir = mkdtempSync(join(tmpdir(), 'sage-bench-kafka-'));
-      input = await topics.create(PARTITIONS);
-      await topics.fill(input, PARTITIONS, records, bidJson);
+      try {
+        input = await topics.create(KAFKA_MAP_PARTITIONS);
+        await topics.fill(input, KAFKA_MAP_PARTITIONS, records, bidJson);
+      } catch (error) {
+        // measure() only tears down after a setUp that succeeded.
+        await this.tearDown!();
+        throw error;
+      }
     },
     async run() {
-      const output = await topics.create(PARTITIONS);
+      const output = await topics.create(KAFKA_MAP_PARTITIONS);
       const source = new KafkaSource<Bid>({ brokers: BENCH_KAFKA_BROKERS, topics: [input], groupId: topics.group(), bounded: true, deserializer: 'json' });
       const env = new StreamExecutionEnvironment({ parallelism: 2, jobName: `bench kafka map ${guarantee}` });
       env.enableCheckpointing(1000);

@@ -9,6 +9,7 @@ import { checkpointOverhead } from './checkpoint-overhead.js';
 import { checkpointRecovery } from './checkpoint-recovery.js';
 import { clusterShuffle } from './cluster-shuffle.js';
 import { kafkaMap } from './kafka-map.js';
+import { kafkaMapCluster } from './kafka-map-cluster.js';
 import { chainedPipeline, keyedReduce } from './local-pipelines.js';
 
 export function registeredBenchmarks(): Benchmark[] {
@@ -23,6 +24,8 @@ export function registeredBenchmarks(): Benchmark[] {
     checkpointRecovery(),
     kafkaMap('at-least-once'),
     kafkaMap('exactly-once'),
+    kafkaMapCluster('at-least-once'),
+    kafkaMapCluster('exactly-once'),
   ];
 }
 

@@ -4,6 +4,7 @@
 #   deploy/kafka/kafka.sh start    fetch the jars (first time), format storage, start, wait until ready
 #   deploy/kafka/kafka.sh stop     stop the broker this script started
 #   deploy/kafka/kafka.sh status   exit 0 if it is running and accepting clients
+#   deploy/kafka/kafka.sh fetch    only fetch the jars (tools that run Kafka's Java clients need them)
 # Settings (environment): SAGE_KAFKA_PORT (19092), SAGE_KAFKA_CONTROLLER_PORT (19093),
 # SAGE_KAFKA_HOME (deploy/kafka/dist: jars, data, logs, pid file).
 set -euo pipefail
@@ -102,5 +103,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) running && accepting ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  fetch) fetch_jars ;;
+  *) echo "usage: $0 start|stop|status|fetch" >&2; exit 2 ;;
 esac

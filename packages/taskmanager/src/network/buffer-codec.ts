@@ -1,7 +1,7 @@
 /**
  * Turns stream elements into exchange messages and back. Records travel in network buffers: a
  * RecordBufferBuilder appends record batches (several per buffer) and finishes a buffer when it is
- * large enough or flushed; the consumer decodes a whole buffer into one RecordBatch.
+ * large enough or flushed; the consumer reads it back batch by batch (RecordBufferReader).
  *
  * A buffer is a sequence of segments, one per appended batch, after an 8-byte header (the record
  * count). A segment holds its batch as little-endian int32s when every value is a 32-bit integer
@@ -37,9 +37,6 @@ const SEGMENT_HEADER_BYTES = 8;
 
 const padded = (bytes: number) => (bytes + 7) & ~7;
 
-/** Decoded values go into an array of the final size up to here (fast elements), appended beyond. */
-const PREALLOCATE_MAX = 65_536;
-const valuesFor = (total: number): unknown[] => (total <= PREALLOCATE_MAX ? new Array<unknown>(total) : []);
 
 export class RecordBufferBuilder {
   private buffer: Buffer;
@@ -130,44 +127,73 @@ export class RecordBufferBuilder {
   }
 }
 
-/** The records of one network buffer, in order, as one batch. */
-export function decodeRecords(bytes: Uint8Array): RecordBatch {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const total = view.getUint32(0, true);
-  let values: unknown[] | undefined;
-  let timestamps: number[] | undefined;
-  let at = HEADER_BYTES;
-  let filled = 0;
-  while (filled < total) {
+/**
+ * Reads a network buffer back as the batches it was built from, one at a time. Arrays the size of a
+ * producer's batch are cheap for V8 to allocate and die young; one array for a whole buffer (16k
+ * int32s in 64 KiB) would cost several times more per element.
+ */
+export class RecordBufferReader {
+  private readonly view: DataView;
+  private at = HEADER_BYTES;
+  private remaining: number;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.remaining = this.view.getUint32(0, true);
+  }
+
+  get done(): boolean {
+    return this.remaining === 0;
+  }
+
+  /** The next batch, or undefined once every record has been read. */
+  next(): RecordBatch | undefined {
+    if (this.remaining === 0) return undefined;
+    const view = this.view;
+    let at = this.at;
     const kind = view.getUint32(at, true);
     const n = view.getUint32(at + 4, true);
     at += SEGMENT_HEADER_BYTES;
+    let values: unknown[];
     if ((kind & ~TIMED) === INT32) {
-      values ??= valuesFor(total);
-      for (let i = 0; i < n; i++, at += 4) values[filled + i] = view.getInt32(at, true);
+      values = new Array<unknown>(n);
+      for (let i = 0; i < n; i++, at += 4) values[i] = view.getInt32(at, true);
       at = padded(at);
     } else if ((kind & ~TIMED) === FLOAT64) {
-      values ??= valuesFor(total);
-      for (let i = 0; i < n; i++, at += 8) values[filled + i] = view.getFloat64(at, true);
+      values = new Array<unknown>(n);
+      for (let i = 0; i < n; i++, at += 8) values[i] = view.getFloat64(at, true);
     } else if ((kind & ~TIMED) === MSGPACK) {
       const length = view.getUint32(at, true);
-      const unpacked = unpackr.unpack(bytes.subarray(at + 8, at + 8 + length)) as unknown[];
+      values = unpackr.unpack(this.bytes.subarray(at + 8, at + 8 + length)) as unknown[];
       at += 8 + padded(length);
-      if (n === total) values = unpacked;
-      else {
-        values ??= valuesFor(total);
-        for (let i = 0; i < n; i++) values[filled + i] = unpacked[i];
-      }
     } else {
       throw new TypeError(`Network buffer with an unknown segment kind ${kind}: is the producer's TaskManager another Sage version?`);
     }
+    let timestamps: number[];
     if ((kind & TIMED) !== 0) {
-      timestamps ??= new Array<number>(total).fill(NO_TIMESTAMP);
-      for (let i = 0; i < n; i++, at += 8) timestamps[filled + i] = view.getFloat64(at, true);
+      timestamps = new Array<number>(n);
+      for (let i = 0; i < n; i++, at += 8) timestamps[i] = view.getFloat64(at, true);
+    } else {
+      timestamps = untimed(n);
     }
-    filled += n;
+    this.at = at;
+    this.remaining -= n;
+    return new RecordBatch(values, timestamps);
   }
-  return new RecordBatch(values ?? [], timestamps ?? untimed(total));
+}
+
+/** All the records of one network buffer, in order, as one batch. */
+export function decodeRecords(bytes: Uint8Array): RecordBatch {
+  const reader = new RecordBufferReader(bytes);
+  const values: unknown[] = [];
+  const timestamps: number[] = [];
+  for (let batch = reader.next(); batch !== undefined; batch = reader.next()) {
+    for (let i = 0; i < batch.values.length; i++) {
+      values.push(batch.values[i]);
+      timestamps.push(batch.timestamps[i]!);
+    }
+  }
+  return new RecordBatch(values, timestamps);
 }
 
 /** One batch as one buffer; the exchange appends several batches to a builder instead. */

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointBarrier, EndOfPartition, NO_TIMESTAMP, RecordBatch, Signal, type StreamElement } from '@sage/runtime';
 import { bindServer, createExchangeClient, sageProtos, shutdownServer, type ExchangeClient } from '@sage/rpc';
 import { createLogger } from '@sage/observability';
-import { RecordBufferBuilder, decodeBatch, decodeRecords, encodeBatch } from './buffer-codec.js';
+import { RecordBufferBuilder, RecordBufferReader, decodeBatch, decodeRecords, encodeBatch } from './buffer-codec.js';
 import { exchangeHandlers } from './exchange-service.js';
 import { channelKey, type ChannelId } from './partition-key.js';
 import { PartitionRegistry } from './partition-registry.js';
@@ -61,6 +61,21 @@ describe('buffer codec', () => {
     expect(builder.isEmpty).toBe(true);
     builder.append(untimed([42]));
     expect(decodeRecords(builder.finish()).values).toEqual([42]);
+  });
+
+  it('reads a buffer back batch by batch, as the producer appended them', () => {
+    const batches = [untimed([1, 2, 3]), new RecordBatch(['a', 'b'], [1, 2]), untimed([0.25])];
+    const builder = new RecordBufferBuilder(64);
+    for (const b of batches) builder.append(b);
+    const reader = new RecordBufferReader(builder.finish());
+    for (const b of batches) {
+      expect(reader.done).toBe(false);
+      const read = reader.next()!;
+      expect(read.values).toEqual(b.values);
+      expect(read.timestamps.slice(0, b.values.length)).toEqual(b.timestamps);
+    }
+    expect(reader.done).toBe(true);
+    expect(reader.next()).toBeUndefined();
   });
 
   it('decodes a buffer at any offset of a larger message', () => {
@@ -165,8 +180,11 @@ describe('credit-based exchange between TaskManagers', () => {
     producer.push(new CheckpointBarrier(7, 70));
     producer.push(untimed([6]));
     producer.push(EndOfPartition.INSTANCE);
-    expect(((await next()) as RecordBatch).values).toEqual([4, 'five']);
-    expect(await next()).toEqual(new CheckpointBarrier(7, 70));
+    const beforeBarrier: unknown[] = [];
+    let element = await next();
+    for (; element instanceof RecordBatch; element = await next()) beforeBarrier.push(...element.values);
+    expect(beforeBarrier).toEqual([4, 'five']);
+    expect(element).toEqual(new CheckpointBarrier(7, 70));
     expect(((await next()) as RecordBatch).values).toEqual([6]);
     expect(await next()).toBe(EndOfPartition.INSTANCE);
     consumer.close();

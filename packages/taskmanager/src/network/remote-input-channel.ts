@@ -9,7 +9,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { SageError } from '@sage/core';
 import { EndOfPartition, type InputChannel, type Signal, type StreamElement, type StreamEvent } from '@sage/runtime';
 import type { ExchangeBuffer__Output, ExchangeClient, ExchangeRequest } from '@sage/rpc';
-import { decodeMessage, decodeRecords } from './buffer-codec.js';
+import { RecordBufferReader, decodeMessage } from './buffer-codec.js';
 import type { ChannelId } from './partition-key.js';
 
 /** The connection to an upstream TaskManager broke before its subtask finished. */
@@ -23,6 +23,8 @@ export class RemoteInputChannel implements InputChannel {
   /** Received and not yet taken: encoded network buffers and events. */
   private queue: (Buffer | StreamEvent)[] = [];
   private head = 0;
+  /** The buffer the task is taking batches from. */
+  private reader: RecordBufferReader | null = null;
   private consumer: Signal | null = null;
   private unannouncedCredit = 0;
   private failure: Error | null = null;
@@ -70,6 +72,12 @@ export class RemoteInputChannel implements InputChannel {
   }
 
   poll(): StreamElement | undefined {
+    const reader = this.reader;
+    if (reader !== null) {
+      const batch = reader.next();
+      if (reader.done) this.reader = null;
+      if (batch !== undefined) return batch;
+    }
     if (this.head === this.queue.length) {
       if (this.failure !== null) throw this.failure;
       return undefined;
@@ -84,21 +92,23 @@ export class RemoteInputChannel implements InputChannel {
       this.head = 0;
     }
     if (element instanceof Uint8Array) {
-      // Credit goes back in groups of a quarter of the window: early enough that the producer does
-      // not run dry while it travels, in few messages.
-      this.unannouncedCredit += element.length;
+      // The task takes the buffer now: its bytes are room again (the one buffer being read is the
+      // "plus one" of the bound). Credit goes back in groups of a quarter of the window: early
+      // enough that the producer does not run dry while it travels, in few messages.
+      this.unannouncedCredit += element.byteLength;
       if (this.unannouncedCredit >= this.creditBytes >> 2) {
         this.call?.write({ credit: this.unannouncedCredit });
         this.unannouncedCredit = 0;
       }
-      return decodeRecords(element);
+      this.reader = new RecordBufferReader(element);
+      return this.poll();
     }
     return element;
   }
 
   setConsumer(signal: Signal): void {
     this.consumer = signal;
-    if (this.head !== this.queue.length || this.failure !== null) signal.notify();
+    if (this.reader !== null || this.head !== this.queue.length || this.failure !== null) signal.notify();
   }
 
   close(): void {

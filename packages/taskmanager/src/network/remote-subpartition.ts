@@ -56,12 +56,21 @@ export class RemoteSubpartition implements ResultSubpartition {
     this.drain();
   }
 
-  /** Sends the open buffer once credit allows; until then later records may still join it. */
+  /**
+   * Sends the open buffer once credit allows; until then later records may still join it. The
+   * buffer is cut only when the task hands the event loop back (process.nextTick): nothing written
+   * leaves the process before that anyway, and a task that flushes because it waits a moment for
+   * its other channels often resumes first and fills the buffer further.
+   */
   flush(): void {
-    if (this.builder.isEmpty) return;
+    if (this.builder.isEmpty || this.flushRequested) return;
     this.flushRequested = true;
-    this.drain();
+    process.nextTick(this.drainFlushed);
   }
+
+  private readonly drainFlushed = (): void => {
+    if (this.flushRequested) this.drain();
+  };
 
   isWritable(): boolean {
     return this.failure !== null || this.queuedBytes + this.builder.byteLength < this.limits.capacityBytes;

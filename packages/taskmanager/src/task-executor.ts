@@ -39,7 +39,7 @@ import { createLogger, type Logger } from '@sage/observability';
 import { JobPlans } from './artifacts/job-plans.js';
 import type { TaskManagerConfig } from './config.js';
 import { failureCauseOf } from './failure-cause.js';
-import { exchangeHandlers } from './network/exchange-service.js';
+import { exchangeHandlers, exchangeService } from './network/exchange-service.js';
 import { channelKey, jobAttemptPrefix } from './network/partition-key.js';
 import { PartitionRegistry } from './network/partition-registry.js';
 import { RemoteInputChannel } from './network/remote-input-channel.js';
@@ -94,7 +94,7 @@ export class TaskExecutor {
   async start(): Promise<void> {
     const protos = sageProtos();
     this.server.addService(protos.sage.v1.TaskManager.service, this.handlers());
-    this.server.addService(protos.sage.v1.Exchange.service, exchangeHandlers(this.registry, this.log, SUBSCRIBE_TIMEOUT_MS));
+    this.server.addService(exchangeService(), exchangeHandlers(this.registry, this.log, SUBSCRIBE_TIMEOUT_MS));
     const port = await bindServer(this.server, this.config.host, this.config.port);
     const advertisedHost = this.config.advertisedHost ?? (this.config.host === '0.0.0.0' ? hostname() : this.config.host);
     this.addressValue = `${advertisedHost}:${port}`;

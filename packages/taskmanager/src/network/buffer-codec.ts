@@ -38,11 +38,24 @@ const SEGMENT_HEADER_BYTES = 8;
 const padded = (bytes: number) => (bytes + 7) & ~7;
 
 
+/**
+ * Room kept in front of a buffer for the protobuf field header (tag and length) that makes it an
+ * ExchangeBuffer on the wire, so that finishMessage() frames it without copying.
+ */
+const MESSAGE_PREFIX_BYTES = 8;
+/** ExchangeBuffer.records is field 1, length-delimited (wire type 2): see exchange.proto. */
+const RECORDS_FIELD_TAG = (1 << 3) | 2;
+/** Finished buffers kept for reuse, per builder. */
+const POOLED_BUFFERS = 4;
+
 export class RecordBufferBuilder {
   private buffer: Buffer;
   private view: DataView;
-  private position = HEADER_BYTES;
+  private position = MESSAGE_PREFIX_BYTES + HEADER_BYTES;
   private records = 0;
+  /** Staging buffers of the expected size, given back once sent (see release()). */
+  private readonly pool: Buffer[] = [];
+  private readonly owned = new WeakSet<ArrayBufferLike>();
 
   /** `expectedBytes`: the size buffers are usually finished at, allocated up front. */
   constructor(private readonly expectedBytes: number) {
@@ -52,7 +65,7 @@ export class RecordBufferBuilder {
 
   /** Bytes appended so far, header included; 0 when empty. */
   get byteLength(): number {
-    return this.records === 0 ? 0 : this.position;
+    return this.records === 0 ? 0 : this.position - MESSAGE_PREFIX_BYTES;
   }
 
   get isEmpty(): boolean {
@@ -98,13 +111,55 @@ export class RecordBufferBuilder {
 
   /** The buffer of everything appended since the last finish; the builder starts a new one. */
   finish(): Buffer {
+    return this.take(MESSAGE_PREFIX_BYTES);
+  }
+
+  /**
+   * Like finish(), but framed as an ExchangeBuffer whose `records` is the buffer: the bytes
+   * protobuf would write for it, for exchangeService() to send as they are.
+   */
+  finishMessage(): Buffer {
     this.reserve(0);
-    this.view.setUint32(0, this.records, true);
-    // A buffer finished early (flushed) would pin memory it does not use while it waits for credit.
-    const out = this.position < this.buffer.length >> 1 ? Buffer.from(this.buffer.subarray(0, this.position)) : this.buffer.subarray(0, this.position);
-    this.buffer = Buffer.allocUnsafeSlow(0);
-    this.view = new DataView(this.buffer.buffer);
-    this.position = HEADER_BYTES;
+    let length = this.position - MESSAGE_PREFIX_BYTES;
+    const varintBytes = length < 1 << 7 ? 1 : length < 1 << 14 ? 2 : length < 1 << 21 ? 3 : 4;
+    if (length >= 1 << 28) throw new RangeError(`A network buffer of ${length} bytes is larger than a message may be`);
+    const start = MESSAGE_PREFIX_BYTES - 1 - varintBytes;
+    const buffer = this.buffer;
+    buffer[start] = RECORDS_FIELD_TAG;
+    for (let at = start + 1; at < MESSAGE_PREFIX_BYTES; at++, length >>>= 7) buffer[at] = at === MESSAGE_PREFIX_BYTES - 1 ? length : (length & 0x7f) | 0x80;
+    return this.take(start);
+  }
+
+  /** The size of the records buffer a message from finishMessage() carries (what credit counts). */
+  static payloadBytes(message: Uint8Array): number {
+    let at = 1;
+    while ((message[at]! & 0x80) !== 0) at++;
+    return message.length - at - 1;
+  }
+
+  /** A message from finishMessage() has been sent: its memory may take the next records. */
+  release(message: Buffer): void {
+    const buffer = message.buffer;
+    if (this.owned.has(buffer) && buffer.byteLength === this.expectedBytes && this.pool.length < POOLED_BUFFERS) {
+      this.pool.push(Buffer.from(buffer));
+    }
+  }
+
+  private take(start: number): Buffer {
+    this.reserve(0);
+    this.view.setUint32(MESSAGE_PREFIX_BYTES, this.records, true);
+    let out: Buffer;
+    if (this.position < this.buffer.length >> 1) {
+      // A buffer finished early (flushed) would pin memory it does not use while it waits for
+      // credit: it goes out as a copy, and the builder keeps its memory.
+      out = Buffer.allocUnsafe(this.position - start);
+      this.buffer.copy(out, 0, start, this.position);
+    } else {
+      out = this.buffer.subarray(start, this.position);
+      this.buffer = this.pool.pop() ?? Buffer.allocUnsafeSlow(0);
+      this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
+    }
+    this.position = MESSAGE_PREFIX_BYTES + HEADER_BYTES;
     this.records = 0;
     return out;
   }
@@ -121,6 +176,7 @@ export class RecordBufferBuilder {
     const needed = this.position + bytes;
     if (needed <= this.buffer.length) return;
     const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.records === 0 ? this.expectedBytes : 2 * this.buffer.length));
+    this.owned.add(grown.buffer);
     this.buffer.copy(grown, 0, 0, this.position);
     this.buffer = grown;
     this.view = new DataView(grown.buffer, grown.byteOffset, grown.length);

@@ -4,7 +4,7 @@ import { CheckpointBarrier, EndOfPartition, NO_TIMESTAMP, RecordBatch, Signal, t
 import { bindServer, createExchangeClient, sageProtos, shutdownServer, type ExchangeClient } from '@sage/rpc';
 import { createLogger } from '@sage/observability';
 import { RecordBufferBuilder, RecordBufferReader, decodeBatch, decodeRecords, encodeBatch } from './buffer-codec.js';
-import { exchangeHandlers } from './exchange-service.js';
+import { exchangeHandlers, exchangeService } from './exchange-service.js';
 import { channelKey, type ChannelId } from './partition-key.js';
 import { PartitionRegistry } from './partition-registry.js';
 import { RemoteInputChannel } from './remote-input-channel.js';
@@ -78,6 +78,21 @@ describe('buffer codec', () => {
     expect(reader.next()).toBeUndefined();
   });
 
+  it('frames a buffer as the ExchangeBuffer protobuf would write, whatever its size', () => {
+    const serialize = sageProtos().sage.v1.Exchange.service.Subscribe.responseSerialize;
+    const deserialize = sageProtos().sage.v1.Exchange.service.Subscribe.responseDeserialize;
+    for (const size of [1, 20, 40, 5_000, 70_000]) {
+      const builder = new RecordBufferBuilder(64);
+      builder.append(untimed(Array.from({ length: size }, (_, i) => i)));
+      const message = builder.finishMessage();
+      const payload = deserialize(message).records!;
+      expect(Buffer.compare(message, serialize({ records: payload }))).toBe(0);
+      expect(RecordBufferBuilder.payloadBytes(message)).toBe(payload.length);
+      expect(decodeRecords(payload).values).toEqual(Array.from({ length: size }, (_, i) => i));
+      builder.release(message);
+    }
+  });
+
   it('decodes a buffer at any offset of a larger message', () => {
     const encoded = encodeBatch(new RecordBatch([1, 2.5, 'x'], [1, 2, 3]));
     for (let offset = 0; offset < 8; offset++) {
@@ -96,7 +111,7 @@ describe('credit-based exchange between TaskManagers', () => {
   beforeEach(async () => {
     registry = new PartitionRegistry();
     server = new grpc.Server();
-    server.addService(sageProtos().sage.v1.Exchange.service, exchangeHandlers(registry, createLogger({ component: 'test', level: 'silent' }), 5_000));
+    server.addService(exchangeService(), exchangeHandlers(registry, createLogger({ component: 'test', level: 'silent' }), 5_000));
     const port = await bindServer(server, '127.0.0.1', 0);
     client = createExchangeClient(`127.0.0.1:${port}`);
   });

@@ -21,7 +21,7 @@ export interface RemoteSubpartitionLimits {
 
 export class RemoteSubpartition implements ResultSubpartition {
   private readonly builder: RecordBufferBuilder;
-  /** Finished network buffers and events, in order, not yet sent. */
+  /** Finished network buffers (framed as messages) and events, in order, not yet sent. */
   private queue: (Buffer | StreamEvent)[] = [];
   private head = 0;
   private queuedBytes = 0;
@@ -115,9 +115,9 @@ export class RemoteSubpartition implements ResultSubpartition {
   private finishBuffer(): void {
     this.flushRequested = false;
     if (this.builder.isEmpty) return;
-    const buffer = this.builder.finish();
-    this.queue.push(buffer);
-    this.queuedBytes += buffer.length;
+    const message = this.builder.finishMessage();
+    this.queue.push(message);
+    this.queuedBytes += RecordBufferBuilder.payloadBytes(message);
   }
 
   private drain(): void {
@@ -128,9 +128,11 @@ export class RemoteSubpartition implements ResultSubpartition {
         const element = this.queue[this.head]!;
         if (element instanceof Uint8Array) {
           if (this.credit <= 0) break;
-          this.credit -= element.length;
-          this.queuedBytes -= element.length;
-          call.write({ records: element });
+          const bytes = RecordBufferBuilder.payloadBytes(element);
+          this.credit -= bytes;
+          this.queuedBytes -= bytes;
+          // Already an ExchangeBuffer in wire form (see exchangeService()); its memory is reused once sent.
+          call.write(element as unknown as ExchangeBuffer, () => this.builder.release(element));
         } else {
           call.write(encodeEvent(element));
         }

@@ -19,6 +19,11 @@ export interface ResultSubpartition {
    * once need not implement it.
    */
   flush?(): void;
+  /**
+   * push() copies a record batch before it returns (the network exchange encodes it), so the writer
+   * may fill the same arrays again. Channels that keep the batch leave it unset.
+   */
+  readonly copiesBatches?: boolean;
 }
 
 /** The consumer's view of a channel. */

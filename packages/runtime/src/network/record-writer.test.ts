@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignToKeyGroup, subtaskForKeyGroup, type PartitionerKind } from '@sage/core';
 import { EndOfPartition, RecordBatch, type StreamElement } from '../records/stream-elements.js';
-import { LocalChannel } from './channel.js';
+import { LocalChannel, type ResultSubpartition } from './channel.js';
 import { createRecordWriter } from './record-writer.js';
 
 /** Writes `values` through a writer of `partitioner` to `channels` channels; returns what each received. */
@@ -39,6 +39,25 @@ describe('record writers', () => {
 
   it('broadcast: send every record to every channel', () => {
     expect(write('broadcast', 3, [1, 2, 3])).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+  });
+
+  it('reuses its arrays for a channel that copies batches, and sends the same records', () => {
+    const copied: { values: unknown[]; timestamps: number[] }[] = [];
+    const copying: ResultSubpartition = {
+      copiesBatches: true,
+      push: (e) => {
+        if (e instanceof RecordBatch) copied.push({ values: [...e.values], timestamps: e.timestamps.slice(0, e.values.length) });
+      },
+      isWritable: () => true,
+      notifyWhenWritable: (signal) => signal.notify(),
+    };
+    const writer = createRecordWriter({ partitioner: 'forward', channels: [copying], batchSize: 4, subtaskIndex: 0, keySelector: undefined, maxParallelism: 128 });
+    for (let i = 0; i < 10; i++) writer.processElement(i, 100 + i);
+    writer.flush();
+    writer.processElement('x', 7);
+    writer.broadcastEvent(EndOfPartition.INSTANCE);
+    expect(copied.map((b) => b.values)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9], ['x']]);
+    expect(copied.map((b) => b.timestamps)).toEqual([[100, 101, 102, 103], [104, 105, 106, 107], [108, 109], [7]]);
   });
 
   it('forward: send everything to the one channel, partial batches flushed before the event', () => {

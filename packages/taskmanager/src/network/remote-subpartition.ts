@@ -20,6 +20,8 @@ export interface RemoteSubpartitionLimits {
 }
 
 export class RemoteSubpartition implements ResultSubpartition {
+  /** push() encodes a batch into the open network buffer before it returns. */
+  readonly copiesBatches = true;
   private readonly builder: RecordBufferBuilder;
   /** Finished network buffers (framed as messages) and events, in order, not yet sent. */
   private queue: (Buffer | StreamEvent)[] = [];

@@ -79,32 +79,31 @@ export class RecordBufferBuilder {
     const timestamps = batch.timestamps;
     const timed = hasTimestamps(timestamps, n);
     const timestampBytes = timed ? 8 * n : 0;
-    const kind = valueKind(values, n);
-    if (kind === INT32) {
-      this.reserve(SEGMENT_HEADER_BYTES + padded(4 * n) + timestampBytes);
-      let at = this.segmentHeader(timed ? INT32 | TIMED : INT32, n);
-      const view = this.view;
-      for (let i = 0; i < n; i++, at += 4) view.setInt32(at, values[i] as number, true);
-      this.position = padded(at);
-    } else if (kind === FLOAT64) {
-      this.reserve(SEGMENT_HEADER_BYTES + 8 * n + timestampBytes);
-      let at = this.segmentHeader(timed ? FLOAT64 | TIMED : FLOAT64, n);
-      const view = this.view;
-      for (let i = 0; i < n; i++, at += 8) view.setFloat64(at, values[i] as number, true);
-      this.position = at;
+    // Room for the widest numeric form; the values are written as int32s while they all are, which
+    // spares a separate pass to find the kind first.
+    this.reserve(SEGMENT_HEADER_BYTES + 8 * n + timestampBytes);
+    const start = this.position + SEGMENT_HEADER_BYTES;
+    const written = writeInt32s(this.buffer, start, values, n);
+    let kind: number;
+    if (written === n) {
+      kind = INT32;
+      this.position = padded(start + 4 * n);
+    } else if (allNumbers(values, written, n)) {
+      kind = FLOAT64;
+      writeFloat64s(this.buffer, start, values, n);
+      this.position = start + 8 * n;
     } else {
+      kind = MSGPACK;
       const packed = packr.pack(values);
       this.reserve(SEGMENT_HEADER_BYTES + 8 + padded(packed.length) + timestampBytes);
-      const at = this.segmentHeader(timed ? MSGPACK | TIMED : MSGPACK, n);
-      this.view.setUint32(at, packed.length, true);
-      packed.copy(this.buffer, at + 8);
-      this.position = at + 8 + padded(packed.length);
+      this.view.setUint32(start, packed.length, true);
+      packed.copy(this.buffer, start + 8);
+      this.position = start + 8 + padded(packed.length);
     }
+    this.segmentHeader(start - SEGMENT_HEADER_BYTES, timed ? kind | TIMED : kind, n);
     if (timed) {
-      let at = this.position;
-      const view = this.view;
-      for (let i = 0; i < n; i++, at += 8) view.setFloat64(at, timestamps[i]!, true);
-      this.position = at;
+      writeFloat64s(this.buffer, this.position, timestamps, n);
+      this.position += 8 * n;
     }
     this.records += n;
   }
@@ -164,11 +163,9 @@ export class RecordBufferBuilder {
     return out;
   }
 
-  private segmentHeader(kind: number, records: number): number {
-    const at = this.position;
+  private segmentHeader(at: number, kind: number, records: number): void {
     this.view.setUint32(at, kind, true);
     this.view.setUint32(at + 4, records, true);
-    return at + SEGMENT_HEADER_BYTES;
   }
 
   /** Makes room for `bytes` more. A finished buffer is handed over whole, so each gets its own memory. */
@@ -212,12 +209,11 @@ export class RecordBufferReader {
     at += SEGMENT_HEADER_BYTES;
     let values: unknown[];
     if ((kind & ~TIMED) === INT32) {
-      values = new Array<unknown>(n);
-      for (let i = 0; i < n; i++, at += 4) values[i] = view.getInt32(at, true);
-      at = padded(at);
+      values = readInt32s(this.bytes, at, n);
+      at = padded(at + 4 * n);
     } else if ((kind & ~TIMED) === FLOAT64) {
-      values = new Array<unknown>(n);
-      for (let i = 0; i < n; i++, at += 8) values[i] = view.getFloat64(at, true);
+      values = readFloat64s(this.bytes, at, n);
+      at += 8 * n;
     } else if ((kind & ~TIMED) === MSGPACK) {
       const length = view.getUint32(at, true);
       values = unpackr.unpack(this.bytes.subarray(at + 8, at + 8 + length)) as unknown[];
@@ -227,8 +223,8 @@ export class RecordBufferReader {
     }
     let timestamps: number[];
     if ((kind & TIMED) !== 0) {
-      timestamps = new Array<number>(n);
-      for (let i = 0; i < n; i++, at += 8) timestamps[i] = view.getFloat64(at, true);
+      timestamps = readFloat64s(this.bytes, at, n);
+      at += 8 * n;
     } else {
       timestamps = untimed(n);
     }
@@ -289,15 +285,78 @@ function hasTimestamps(timestamps: readonly number[], n: number): boolean {
   return false;
 }
 
-/** INT32 when every value is a 32-bit integer (not -0), FLOAT64 when every value is a number, else MSGPACK. */
-function valueKind(values: readonly unknown[], n: number): number {
-  let kind = INT32;
-  for (let i = 0; i < n; i++) {
-    const value = values[i];
-    if (typeof value !== 'number') return MSGPACK;
-    if (kind === INT32 && ((value | 0) !== value || (value === 0 && 1 / value < 0))) kind = FLOAT64;
+/**
+ * Numbers go through typed arrays laid over the buffer: several times faster per element than
+ * DataView calls. Typed arrays use the CPU's byte order and the wire's is little-endian, so a
+ * big-endian CPU, or a region not aligned to its element size (a received buffer sits wherever
+ * gRPC put it), takes the DataView path.
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Writes values as int32s from `at` while each is a 32-bit integer (not -0); returns how many it
+ * wrote, n when all were.
+ */
+function writeInt32s(buffer: Buffer, at: number, values: readonly unknown[], n: number): number {
+  const offset = buffer.byteOffset + at;
+  if (LITTLE_ENDIAN && (offset & 3) === 0) {
+    const ints = new Int32Array(buffer.buffer, offset, n);
+    for (let i = 0; i < n; i++) {
+      const value = values[i];
+      if (typeof value !== 'number' || (value | 0) !== value || (value === 0 && 1 / value < 0)) return i;
+      ints[i] = value;
+    }
+    return n;
   }
-  return kind;
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+  for (let i = 0; i < n; i++, at += 4) {
+    const value = values[i];
+    if (typeof value !== 'number' || (value | 0) !== value || (value === 0 && 1 / value < 0)) return i;
+    view.setInt32(at, value, true);
+  }
+  return n;
+}
+
+function writeFloat64s(buffer: Buffer, at: number, numbers: readonly unknown[], n: number): void {
+  const offset = buffer.byteOffset + at;
+  if (LITTLE_ENDIAN && (offset & 7) === 0) {
+    const floats = new Float64Array(buffer.buffer, offset, n);
+    for (let i = 0; i < n; i++) floats[i] = numbers[i] as number;
+    return;
+  }
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+  for (let i = 0; i < n; i++, at += 8) view.setFloat64(at, numbers[i] as number, true);
+}
+
+function readInt32s(bytes: Uint8Array, at: number, n: number): unknown[] {
+  const values = new Array<unknown>(n);
+  const offset = bytes.byteOffset + at;
+  if (LITTLE_ENDIAN && (offset & 3) === 0) {
+    const ints = new Int32Array(bytes.buffer, offset, n);
+    for (let i = 0; i < n; i++) values[i] = ints[i];
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < n; i++, at += 4) values[i] = view.getInt32(at, true);
+  }
+  return values;
+}
+
+function readFloat64s(bytes: Uint8Array, at: number, n: number): number[] {
+  const values = new Array<number>(n);
+  const offset = bytes.byteOffset + at;
+  if (LITTLE_ENDIAN && (offset & 7) === 0) {
+    const floats = new Float64Array(bytes.buffer, offset, n);
+    for (let i = 0; i < n; i++) values[i] = floats[i]!;
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < n; i++, at += 8) values[i] = view.getFloat64(at, true);
+  }
+  return values;
+}
+
+function allNumbers(values: readonly unknown[], from: number, n: number): boolean {
+  for (let i = from; i < n; i++) if (typeof values[i] !== 'number') return false;
+  return true;
 }
 
 /**

@@ -45,6 +45,20 @@ describe('buffer codec', () => {
     }
   });
 
+  it('reads a buffer that sits at any offset in memory, as received buffers do', () => {
+    const batches = [untimed([1, -2, 3]), new RecordBatch([0.5, 1e300], [7, 8]), untimed(['x', 4])];
+    const builder = new RecordBufferBuilder(64);
+    for (const b of batches) builder.append(b);
+    const bytes = builder.finish();
+    for (let offset = 0; offset < 8; offset++) {
+      const shifted = Buffer.alloc(bytes.length + offset);
+      bytes.copy(shifted, offset);
+      const decoded = decodeRecords(shifted.subarray(offset));
+      expect(decoded.values).toEqual(batches.flatMap((b) => b.values));
+      expect(decoded.timestamps).toEqual([NO_TIMESTAMP, NO_TIMESTAMP, NO_TIMESTAMP, 7, 8, NO_TIMESTAMP, NO_TIMESTAMP]);
+    }
+  });
+
   it('decodes a buffer of several batches, numeric and not, timed and not, as one batch in order', () => {
     const batches = [
       untimed([1, 2, 3]),

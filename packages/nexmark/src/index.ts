@@ -1,1 +1,1 @@
-export { measure, type Benchmark, type Measurement, type Result } from './bench/benchmark.js';
+export { measureInterleaved, type Benchmark, type Measurement, type Result } from './bench/benchmark.js';

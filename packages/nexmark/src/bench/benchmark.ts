@@ -42,7 +42,11 @@ export interface RatioGoal {
 export interface RatioResult {
   readonly name: string;
   readonly description: string;
+  /** Median, min and max of the per-round ratios (see measureInterleaved). */
   readonly ratio: number;
+  readonly min: number;
+  readonly max: number;
+  readonly rounds: number;
   readonly goal: number;
   readonly meetsGoal: boolean;
 }
@@ -54,48 +58,91 @@ export interface Result {
   readonly records: number;
   readonly runs: number;
   readonly recordsPerSecond: { readonly median: number; readonly min: number; readonly max: number };
+  /** Records/s of each measured run, in the order they ran. */
+  readonly rates: readonly number[];
   readonly goalRecordsPerSecond: number | null;
   readonly meetsGoal: boolean | null;
   readonly figures?: readonly Figure[];
 }
 
-export async function measure(benchmark: Benchmark): Promise<Result> {
-  await benchmark.setUp?.();
+/**
+ * Measures benchmarks whose figures are compared with each other (a RatioGoal) round by round: one
+ * run of each, then the next round. On a shared machine the load drifts over a minute; run one after
+ * the other, each benchmark would meet a different share of it, and the ratio would measure that.
+ * Everything is set up before the first run, so what is not running waits idle.
+ */
+export async function measureInterleaved(benchmarks: readonly Benchmark[]): Promise<Result[]> {
+  const started: Benchmark[] = [];
   try {
-    for (let i = 0; i < benchmark.warmups; i++) await benchmark.run();
-    const rates: number[] = [];
-    let records = 0;
-    for (let i = 0; i < benchmark.runs; i++) {
-      const m = await benchmark.run();
-      records = m.records;
-      rates.push((m.records * 1000) / m.millis);
+    for (const b of benchmarks) {
+      await b.setUp?.();
+      started.push(b);
     }
-    rates.sort((a, b) => a - b);
-    const median = rates[Math.floor(rates.length / 2)]!;
-    const goal = benchmark.goalRecordsPerSecond ?? null;
-    return {
-      name: benchmark.name,
-      description: benchmark.description,
-      records,
-      runs: rates.length,
-      recordsPerSecond: { median, min: rates[0]!, max: rates[rates.length - 1]! },
-      goalRecordsPerSecond: goal,
-      meetsGoal: goal === null ? null : median >= goal,
-      ...(benchmark.figures ? { figures: benchmark.figures() } : {}),
-    };
+    const rounds = (count: (b: Benchmark) => number) => Math.max(...benchmarks.map(count));
+    for (let i = 0; i < rounds((b) => b.warmups); i++) {
+      for (const b of benchmarks) if (i < b.warmups) await b.run();
+    }
+    const rates = benchmarks.map((): number[] => []);
+    const records = benchmarks.map(() => 0);
+    for (let i = 0; i < rounds((b) => b.runs); i++) {
+      for (const [j, b] of benchmarks.entries()) {
+        if (i >= b.runs) continue;
+        const m = await b.run();
+        records[j] = m.records;
+        rates[j]!.push((m.records * 1000) / m.millis);
+      }
+    }
+    return benchmarks.map((b, j) => result(b, records[j]!, rates[j]!));
   } finally {
-    await benchmark.tearDown?.();
+    for (const b of started) await b.tearDown?.();
   }
 }
 
-/** The ratio goals whose two benchmarks both ran. */
+function result(benchmark: Benchmark, records: number, rates: readonly number[]): Result {
+  const sorted = [...rates].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const goal = benchmark.goalRecordsPerSecond ?? null;
+  return {
+    name: benchmark.name,
+    description: benchmark.description,
+    records,
+    runs: rates.length,
+    recordsPerSecond: { median, min: sorted[0]!, max: sorted[sorted.length - 1]! },
+    rates,
+    goalRecordsPerSecond: goal,
+    meetsGoal: goal === null ? null : median >= goal,
+    ...(benchmark.figures ? { figures: benchmark.figures() } : {}),
+  };
+}
+
+/**
+ * The ratio goals whose two benchmarks both ran: the median of the per-round ratios, so that each
+ * ratio compares two runs made a few seconds apart.
+ */
 export function evaluateRatios(goals: readonly RatioGoal[], results: readonly Result[]): RatioResult[] {
   const byName = new Map(results.map((r) => [r.name, r]));
   return goals.flatMap((g) => {
     const numerator = byName.get(g.numerator);
     const denominator = byName.get(g.denominator);
     if (!numerator || !denominator) return [];
-    const ratio = numerator.recordsPerSecond.median / denominator.recordsPerSecond.median;
-    return [{ name: g.name, description: g.description, ratio, goal: g.goal, meetsGoal: ratio >= g.goal }];
+    const rounds = Math.min(numerator.rates.length, denominator.rates.length);
+    const ratios = Array.from({ length: rounds }, (_, i) => numerator.rates[i]! / denominator.rates[i]!).sort((a, b) => a - b);
+    const ratio = ratios[Math.floor(ratios.length / 2)]!;
+    return [{ name: g.name, description: g.description, ratio, min: ratios[0]!, max: ratios[ratios.length - 1]!, rounds, goal: g.goal, meetsGoal: ratio >= g.goal }];
   });
+}
+
+/** The benchmarks to measure together: those of each ratio goal whose both sides are selected. */
+export function interleavedGroups(goals: readonly RatioGoal[], selected: readonly Benchmark[]): Benchmark[][] {
+  const groups: Benchmark[][] = [];
+  const grouped = new Set<Benchmark>();
+  for (const b of selected) {
+    if (grouped.has(b)) continue;
+    const goal = goals.find((g) => g.numerator === b.name || g.denominator === b.name);
+    const partner = goal && selected.find((o) => o !== b && (o.name === goal.numerator || o.name === goal.denominator));
+    const group = partner && !grouped.has(partner) ? [b, partner] : [b];
+    for (const member of group) grouped.add(member);
+    groups.push(group);
+  }
+  return groups;
 }

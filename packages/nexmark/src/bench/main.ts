@@ -7,7 +7,7 @@
  *   pnpm bench -- --strict       exit 1 when a benchmark that ran misses its goal (for CI)
  */
 import { parseArgs } from 'node:util';
-import { evaluateRatios, measure, type Result } from './benchmark.js';
+import { evaluateRatios, interleavedGroups, measureInterleaved, type Result } from './benchmark.js';
 import { ratioGoals, registeredBenchmarks } from './registry.js';
 import { header, json, machine, table } from './report.js';
 
@@ -33,9 +33,9 @@ const m = machine();
 const log = (text: string) => process.stderr.write(text);
 if (!values.json) process.stdout.write(header(m, date) + '\n');
 const results: Result[] = [];
-for (const benchmark of selected) {
-  log(`running ${benchmark.name} …\n`);
-  results.push(await measure(benchmark));
+for (const group of interleavedGroups(ratioGoals, selected)) {
+  log(`running ${group.map((b) => b.name).join(' and ')}${group.length > 1 ? ', run by run' : ''} …\n`);
+  results.push(...(await measureInterleaved(group)));
 }
 const ratios = evaluateRatios(ratioGoals, results);
 process.stdout.write(values.json ? json(m, date, results, ratios) : '\n' + table(results, ratios));

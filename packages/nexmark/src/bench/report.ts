@@ -36,12 +36,13 @@ export function table(results: readonly Result[], ratios: readonly RatioResult[]
       mark(r.meetsGoal),
     ]);
   }
-  for (const r of ratios) rows.push([r.name, '', '', `${r.ratio.toFixed(2)}×`, '', '', `≥ ${r.goal.toFixed(2)}×`, mark(r.meetsGoal)]);
+  for (const r of ratios) rows.push([r.name, '', String(r.rounds), `${r.ratio.toFixed(2)}×`, `${r.min.toFixed(2)}×`, `${r.max.toFixed(2)}×`, `≥ ${r.goal.toFixed(2)}×`, mark(r.meetsGoal)]);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const line = (row: string[]) =>
     row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
   const out = [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
   out.push('', 'median, min and max of the measured runs (after warm-up runs); records/s through the whole job.');
+  if (ratios.length > 0) out.push('ratios: both benchmarks run in turns, one run each per round; median, min and max of the per-round ratios.');
   for (const r of [...results, ...ratios]) out.push(`  ${r.name}: ${r.description}`);
   for (const r of results) if (r.figures?.length) out.push('', `${r.name}:`, ...r.figures.map(figureLine));
   return out.join('\n') + '\n';

@@ -24,12 +24,33 @@
  *    Errors come back as kafkajs's KafkaJSProtocolError, whose `type` (e.g. 'INVALID_TXN_STATE') is
  *    public.
  *
- * `checkKafkajsInternals()` verifies up front what can be verified without a broker; the rest is
- * verified on use, and every failure names the missing piece and the kafkajs version found.
+ * 3. The produce hot path. kafkajs encodes a produce request with an Encoder and Buffers per record,
+ *    varints through BigInt Longs and a byte-wise CRC, which cost the sink most of its CPU; the sink
+ *    encodes RecordBatches itself (sink/produce/) and sends them over kafkajs's own connections, so
+ *    connections, TLS, SASL, metadata and retries of those stay kafkajs's. It needs:
+ *    - a Cluster of its own (`Symbol('private:Kafka:createCluster')`, as above) for metadata
+ *      (addMultipleTargetTopics, refreshMetadata[IfNecessary], findTopicPartitionMetadata) and the
+ *      partition leaders' Broker objects (findBroker, removeBroker, isConnected, connect);
+ *    - a Broker's `Symbol('private:Broker:sendRequest')` method (src/broker/index.js), which hands a
+ *      `{ request, response }` pair to the broker's connection and drops the connection when it
+ *      closed, and the negotiated api versions in `broker.versions[apiKey].maxVersion`;
+ *    - that the connection frames the object `request.encode()` resolves to by reading its `.buffer`
+ *      after checking that `.buf` is a Buffer (src/protocol/request.js, Encoder.writeEncoder);
+ *    - `createErrorFromCode` (src/protocol/error.js): a produce response's error code as the same
+ *      KafkaJSProtocolError (type, retriable) kafkajs's producer would have thrown.
+ *
+ * `checkKafkajsInternals()` (exactly-once) and `checkProduceInternals()` (every KafkaSink) verify up
+ * front what can be verified without a broker; the rest is verified on use, and every failure names
+ * the missing piece and the kafkajs version found.
  */
+/// <reference path="./kafkajs-src.d.ts" />
 import { createRequire } from 'node:module';
 import { SageError } from '@sage/core';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type Producer, type Transaction, type logCreator } from 'kafkajs';
+// By path, so that a bundled job artifact carries the same module instances as the kafkajs it bundles.
+import KafkajsBroker from 'kafkajs/src/broker/index.js';
+import KafkajsEncoder from 'kafkajs/src/protocol/encoder.js';
+import kafkajsErrors from 'kafkajs/src/protocol/error.js';
 
 /** The kafkajs version these internals were read from. */
 export const KAFKAJS_VERSION = '2.2.4';
@@ -39,14 +60,15 @@ const PRODUCER_ID_MESSAGE = 'Initialized producer id & epoch';
 /** FindCoordinator's key type for transaction coordinators (Kafka protocol: 0 group, 1 transaction). */
 const TRANSACTION_COORDINATOR = 1;
 
-/** The kafkajs in use lacks an internal the exactly-once Kafka sink relies on. */
+/** The kafkajs in use lacks an internal the Kafka sink relies on. */
 export class KafkajsInternalsUnavailable extends SageError {
-  constructor(missing: string) {
+  /** `usedFor`: exactly-once's transactions, or the produce path every KafkaSink writes through. */
+  constructor(missing: string, usedFor: 'exactly-once' | 'produce' = 'exactly-once') {
     super(
       'KafkajsInternalsUnavailable',
-      `Kafka exactly-once needs a kafkajs internal that kafkajs ${installedVersion()} lacks: ${missing}. ` +
+      `${usedFor === 'exactly-once' ? 'Kafka exactly-once' : "KafkaSink's produce path"} needs a kafkajs internal that kafkajs ${installedVersion()} lacks: ${missing}. ` +
         `Sage's Kafka connector is built against kafkajs ${KAFKAJS_VERSION} exactly (see packages/connector-kafka/src/common/kafkajs-internals.ts): ` +
-        `install kafkajs@${KAFKAJS_VERSION}, or use deliveryGuarantee 'at-least-once'`,
+        `install kafkajs@${KAFKAJS_VERSION}${usedFor === 'exactly-once' ? ", or use deliveryGuarantee 'at-least-once'" : ''}`,
     );
   }
 }
@@ -191,11 +213,167 @@ export function checkKafkajsInternals(): void {
   }
 }
 
-function createClusterOf(kafka: Kafka): (options: { allowAutoTopicCreation: boolean }) => unknown {
+const SEND_REQUEST = 'private:Broker:sendRequest';
+const PRODUCE_API_KEY = 0;
+/** kafkajs's producer metadata age (producer/index.js): refreshMetadataIfNecessary reloads older metadata. */
+const METADATA_MAX_AGE_MS = 300_000;
+
+/** A Kafka protocol error as kafkajs throws it (KafkaJSProtocolError). */
+export type KafkaProtocolError = Error & { readonly type: string; readonly code: number; readonly retriable: boolean };
+
+/** A partition in kafkajs's cached metadata (PartitionMetadata). */
+export interface PartitionMetadata {
+  readonly partitionId: number;
+  /** The leader's node id; -1 when the partition has none. */
+  readonly leader: number;
+}
+
+interface InternalProduceCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  isConnected(): boolean;
+  removeBroker(address: { host: string; port: number }): void;
+  refreshMetadata(): Promise<void>;
+  refreshMetadataIfNecessary(): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  findTopicPartitionMetadata(topic: string): PartitionMetadata[];
+  findBroker(request: { nodeId: number }): Promise<InternalProduceBroker>;
+}
+interface InternalProduceBroker {
+  readonly versions: Record<number, { readonly maxVersion?: number } | undefined> | null;
+  readonly brokerAddress?: string;
+}
+/** The `{ request, response }` pair a kafkajs connection sends (src/network/connection.js). */
+interface ProtocolRequest<T> {
+  readonly request: { apiKey: number; apiVersion: number; apiName: string; expectResponse(): boolean; encode(): Promise<unknown> };
+  readonly response: { decode(payload: Buffer): Promise<T & { clientSideThrottleTime?: number }>; parse(decoded: T): Promise<T> };
+}
+
+let produceInternalsChecked = false;
+
+/**
+ * Checks, without a broker, the kafkajs internals the produce path uses: the private cluster factory,
+ * the broker's send method, request framing of an encoded body, and the protocol error table.
+ */
+export function checkProduceInternals(): void {
+  if (produceInternalsChecked) return;
+  createClusterOf(new Kafka({ brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING }), 'produce');
+  sendRequestOf(KafkajsBroker?.prototype);
+  const body = Buffer.from([1, 2, 3]);
+  let framed: Buffer | undefined;
+  try {
+    framed = new KafkajsEncoder().writeEncoder(encodedBody(body)).buffer;
+  } catch {
+    framed = undefined;
+  }
+  if (framed === undefined || !framed.equals(body)) {
+    throw new KafkajsInternalsUnavailable("Encoder.writeEncoder() taking any { buf, buffer } (src/protocol/encoder.js), which frames a request's encoded body", 'produce');
+  }
+  const error = typeof kafkajsErrors?.createErrorFromCode === 'function' ? kafkajsErrors.createErrorFromCode(6) : undefined;
+  if (error?.type !== 'NOT_LEADER_FOR_PARTITION' || error.retriable !== true) {
+    throw new KafkajsInternalsUnavailable("createErrorFromCode() (src/protocol/error.js) giving error code 6 as a retriable 'NOT_LEADER_FOR_PARTITION'", 'produce');
+  }
+  produceInternalsChecked = true;
+}
+
+/** The KafkaJSProtocolError kafkajs would throw for a Kafka error code. */
+export function protocolError(code: number): KafkaProtocolError {
+  return kafkajsErrors.createErrorFromCode(code);
+}
+
+/**
+ * A kafkajs Cluster of a KafkaSink writer's own: metadata, and Produce requests whose body the sink
+ * encoded, sent over the partition leaders' kafkajs connections.
+ */
+export class ProducerConnections {
+  private constructor(private readonly cluster: InternalProduceCluster) {}
+
+  /** Connects a new kafkajs Cluster of `kafka` (its brokers, TLS, SASL, timeouts and retries). */
+  static async connect(kafka: Kafka): Promise<ProducerConnections> {
+    checkProduceInternals();
+    const create = createClusterOf(kafka, 'produce');
+    const cluster = create({ allowAutoTopicCreation: false, metadataMaxAge: METADATA_MAX_AGE_MS }) as Partial<InternalProduceCluster> | undefined;
+    const methods = ['connect', 'disconnect', 'isConnected', 'removeBroker', 'refreshMetadata', 'refreshMetadataIfNecessary', 'addMultipleTargetTopics', 'findTopicPartitionMetadata', 'findBroker'] as const;
+    for (const method of methods) {
+      if (typeof cluster?.[method] !== 'function') throw new KafkajsInternalsUnavailable(`Cluster.${method}()`, 'produce');
+    }
+    const connections = new ProducerConnections(cluster as InternalProduceCluster);
+    await connections.cluster.connect();
+    return connections;
+  }
+
+  /** Loads metadata for topics not yet in it, and reloads it all when it is older than kafkajs's producer keeps it. */
+  async ensureTopics(topics: string[]): Promise<void> {
+    await this.cluster.addMultipleTargetTopics(topics);
+    await this.cluster.refreshMetadataIfNecessary();
+  }
+
+  /** After a stale-metadata error or a lost connection: reconnects if every connection is gone, and reloads metadata. */
+  async refreshMetadata(): Promise<void> {
+    if (!this.cluster.isConnected()) await this.cluster.connect();
+    await this.cluster.refreshMetadata();
+  }
+
+  /** The topic's partitions in the cached metadata; a new array after each refresh. */
+  partitionsOf(topic: string): readonly PartitionMetadata[] {
+    return this.cluster.findTopicPartitionMetadata(topic);
+  }
+
+  /** Forgets a broker whose connection closed (kafkajs's producer does the same). */
+  forgetBroker(address: { host: string; port: number }): void {
+    this.cluster.removeBroker(address);
+  }
+
+  /**
+   * Sends a Produce request with `body` (from encodeProduceRequest) to broker `nodeId`, at the
+   * highest version both kafkajs's connection and the sink speak; `decode` reads the response.
+   */
+  async produce<T>(nodeId: number, body: Buffer, acks: number, decode: (payload: Buffer, version: number) => T, versions: { min: number; max: number }): Promise<T> {
+    const broker = await this.cluster.findBroker({ nodeId });
+    const supported = broker.versions?.[PRODUCE_API_KEY]?.maxVersion;
+    if (typeof supported !== 'number') throw new KafkajsInternalsUnavailable('Broker.versions[0].maxVersion, the Produce versions a connected broker supports', 'produce');
+    const version = Math.min(versions.max, supported);
+    if (version < versions.min) {
+      throw new Error(`the broker ${broker.brokerAddress ?? nodeId} speaks Produce up to version ${supported}; KafkaSink needs version ${versions.min} (Kafka 0.11 or later)`);
+    }
+    const send = sendRequestOf(Object.getPrototypeOf(broker) as object);
+    const request: ProtocolRequest<T> = {
+      request: { apiKey: PRODUCE_API_KEY, apiVersion: version, apiName: 'Produce', expectResponse: () => acks !== 0, encode: async () => encodedBody(body) },
+      response: {
+        // From version 6 on the broker answers before it throttles, and the client must wait instead (KIP-219).
+        decode: async (payload) => {
+          const decoded = decode(payload, version) as T & { clientSideThrottleTime?: number; throttleTimeMs?: number };
+          if (version >= 6 && typeof decoded.throttleTimeMs === 'number') decoded.clientSideThrottleTime = decoded.throttleTimeMs;
+          return decoded;
+        },
+        parse: async (decoded) => decoded,
+      },
+    };
+    return (await send.call(broker, request)) as T;
+  }
+
+  async disconnect(): Promise<void> {
+    await this.cluster.disconnect();
+  }
+}
+
+/** What kafkajs's Encoder.writeEncoder() takes for a body encoded elsewhere: a Buffer as `buf`, the bytes as `buffer`. */
+function encodedBody(body: Buffer): { buf: Buffer; buffer: Buffer } {
+  return { buf: body, buffer: body };
+}
+
+function sendRequestOf(prototype: object | undefined): (request: ProtocolRequest<unknown>) => Promise<unknown> {
+  const symbol = prototype === undefined ? undefined : Object.getOwnPropertySymbols(prototype).find((s) => s.description === SEND_REQUEST);
+  const send = symbol === undefined ? undefined : (prototype as Record<symbol, unknown>)[symbol];
+  if (typeof send !== 'function') throw new KafkajsInternalsUnavailable(`the Broker method Symbol('${SEND_REQUEST}')`, 'produce');
+  return send as (request: ProtocolRequest<unknown>) => Promise<unknown>;
+}
+
+function createClusterOf(kafka: Kafka, usedFor: 'exactly-once' | 'produce' = 'exactly-once'): (options: { allowAutoTopicCreation: boolean; metadataMaxAge?: number }) => unknown {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER);
   const create = symbol === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[symbol];
-  if (typeof create !== 'function') throw new KafkajsInternalsUnavailable(`the Kafka object's Symbol('${CREATE_CLUSTER}') function`);
-  return create as (options: { allowAutoTopicCreation: boolean }) => unknown;
+  if (typeof create !== 'function') throw new KafkajsInternalsUnavailable(`the Kafka object's Symbol('${CREATE_CLUSTER}') function`, usedFor);
+  return create as (options: { allowAutoTopicCreation: boolean; metadataMaxAge?: number }) => unknown;
 }
 
 function toIdentity(producerId: unknown, producerEpoch: unknown): ProducerIdentity {

@@ -1,31 +1,28 @@
 /**
- * How a KafkaSink writer hands batches to Kafka. `DirectDelivery` (at-least-once and none) sends them
- * with one plain producer; `TransactionalDelivery` (exactly-once) sends them in a transaction per
- * checkpoint. The writer calls these one at a time, in order.
+ * At-least-once (and no-guarantee) delivery: records are encoded into RecordBatches as they are
+ * written (ProduceBatch) and sent by the writer's own Sender over kafkajs's connections, with no
+ * producer id: plain, non-idempotent produce requests with acks=all, as kafkajs's producer sent them.
  */
-import type { CommitPoint } from '@sage/core';
-import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
-import { TransactionCoordinators } from '../common/kafkajs-internals.js';
+import type { Kafka } from 'kafkajs';
+import { ProducerConnections, TransactionCoordinators } from '../common/kafkajs-internals.js';
+import type { Delivery } from './delivery.js';
 import type { KafkaCommittable } from './kafka-committer.js';
 import { abortLingeringTransactions } from './lingering-transactions.js';
 import type { ResolvedKafkaSinkOptions } from './options.js';
+import { TopicPartitioning } from './produce/default-partitioner.js';
+import { ProduceBatch } from './produce/produce-batch.js';
+import { NO_PRODUCER } from './produce/record-batch-builder.js';
+import { Sender } from './produce/sender.js';
 import type { IdsToFence, KafkaWriterState } from './transactional-ids.js';
 
-export interface Delivery {
-  /** Before the first batch: connect, and abort what earlier writers left open. */
-  start(): Promise<void>;
-  /** Sends one batch and waits for the brokers' acknowledgement (acks=all). */
-  send(batch: TopicMessages[]): Promise<void>;
-  /** Everything sent so far is acknowledged; returns what must be committed for `point`. */
-  prepare(point: CommitPoint): Promise<KafkaCommittable[]>;
-  /** The writer state as of the last prepare(). */
-  snapshotState(): KafkaWriterState[];
-  /** Gives up what was not handed out by prepare(), and disconnects. */
-  close(): Promise<void>;
-}
+/** kafkajs's producer's default: how long the broker may wait for the in-sync replicas' acknowledgement. */
+const ACK_TIMEOUT_MS = 30_000;
 
-export class DirectDelivery implements Delivery {
-  private producer: Producer | undefined;
+export class DirectDelivery implements Delivery<ProduceBatch> {
+  private connections: ProducerConnections | undefined;
+  private sender: Sender | undefined;
+  /** The partitions of every topic written so far, as the last metadata showed them. */
+  private readonly partitionings = new Map<string, TopicPartitioning>();
 
   /** `fence`: transactions of exactly-once writers this writer's state came from (the guarantee was changed on restore). */
   constructor(
@@ -33,6 +30,10 @@ export class DirectDelivery implements Delivery {
     private readonly options: ResolvedKafkaSinkOptions<unknown>,
     private readonly fence: readonly IdsToFence[],
   ) {}
+
+  newBatch(): ProduceBatch {
+    return new ProduceBatch(this.partitionings);
+  }
 
   async start(): Promise<void> {
     if (this.fence.length > 0) {
@@ -43,17 +44,22 @@ export class DirectDelivery implements Delivery {
         await coordinators.disconnect();
       }
     }
-    const producer = this.kafka.producer({
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: this.options.client.retries, initialRetryTime: 100, maxRetryTime: 1000 },
-    });
-    this.producer = producer;
-    await producer.connect();
+    const connections = await ProducerConnections.connect(this.kafka);
+    this.connections = connections;
+    this.sender = new Sender(connections, { retries: this.options.client.retries, transactionalId: null, acks: -1, ackTimeoutMs: ACK_TIMEOUT_MS });
   }
 
-  async send(batch: TopicMessages[]): Promise<void> {
-    await this.producer!.sendBatch({ topicMessages: batch, acks: -1 });
+  async send(batch: ProduceBatch): Promise<void> {
+    const connections = this.connections!;
+    const topics = batch.topics();
+    await connections.ensureTopics(topics);
+    for (const topic of topics) {
+      let partitioning = this.partitionings.get(topic);
+      if (partitioning === undefined) this.partitionings.set(topic, (partitioning = new TopicPartitioning(topic)));
+      partitioning.update(connections.partitionsOf(topic));
+    }
+    batch.placeWaitingRecords();
+    await this.sender!.send(batch.build(() => NO_PRODUCER));
   }
 
   async prepare(): Promise<KafkaCommittable[]> {
@@ -65,7 +71,8 @@ export class DirectDelivery implements Delivery {
   }
 
   async close(): Promise<void> {
-    await this.producer?.disconnect();
-    this.producer = undefined;
+    const connections = this.connections;
+    this.connections = undefined;
+    await connections?.disconnect();
   }
 }

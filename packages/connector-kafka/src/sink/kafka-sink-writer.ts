@@ -1,9 +1,8 @@
 /**
  * A KafkaSink subtask's writer. write() encodes the record and adds it to the open batch, nothing
- * more; batches go to Kafka through one queue worked by one sender, one batch at a time (sendBatch, so
- * one request per broker, not one promise per record). While a batch is on its way the next one
- * fills, so batches grow with the load, up to MAX_BATCH_RECORDS or MAX_BATCH_BYTES (which keeps every
- * partition's record batch under the broker's default message.max.bytes). The writer reports itself
+ * more; batches go to Kafka through one queue worked by one sender, one batch at a time (one request
+ * per broker, not one promise per record). While a batch is on its way the next one fills, so batches
+ * grow with the load, until the Delivery's batch says it is full. The writer reports itself
  * unavailable while more than maxBufferedBytes wait for acknowledgement: backpressure, not memory.
  *
  * prepareCommit() closes the open batch and queues a commit marker behind it, synchronously, so that
@@ -12,57 +11,28 @@
  * connect, check the topic, abort what earlier writers left open.
  */
 import type { CommitPoint, SinkWriter } from '@sage/core';
-import type { Admin, Kafka, Message, TopicMessages } from 'kafkajs';
-import type { Delivery } from './direct-delivery.js';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Delivery, OutgoingBatch } from './delivery.js';
 import { KafkaSinkError, kafkaFailure, writeError } from './errors.js';
 import type { KafkaCommittable } from './kafka-committer.js';
 import type { ResolvedKafkaSinkOptions } from './options.js';
 import { RecordEncoder } from './record-encoder.js';
 import type { KafkaWriterState } from './transactional-ids.js';
 
-const MAX_BATCH_BYTES = 512 * 1024;
-/**
- * kafkajs groups a request's messages by partition in time quadratic in their number
- * (producer/groupMessagesPerPartition.js copies the list per message): past about a thousand
- * records a request costs more per record, not less (measured: 500 records 87k/s, 1000 98k/s,
- * 5000 85k/s, 10000 79k/s with bare kafkajs on one connection to the local broker).
- */
-const MAX_BATCH_RECORDS = 1000;
-
-class Batch {
-  readonly byTopic = new Map<string, Message[]>();
-  bytes = 0;
-  count = 0;
-
-  add(topic: string, message: Message, bytes: number): void {
-    const messages = this.byTopic.get(topic);
-    if (messages === undefined) this.byTopic.set(topic, [message]);
-    else messages.push(message);
-    this.bytes += bytes;
-    this.count++;
-  }
-
-  get full(): boolean {
-    return this.bytes >= MAX_BATCH_BYTES || this.count >= MAX_BATCH_RECORDS;
-  }
-
-  topicMessages(): TopicMessages[] {
-    return [...this.byTopic].map(([topic, messages]) => ({ topic, messages }));
-  }
+class CommitMarker {
+  constructor(
+    readonly point: CommitPoint,
+    readonly resolve: (committables: KafkaCommittable[]) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
 }
 
-interface CommitMarker {
-  readonly point: CommitPoint;
-  resolve(committables: KafkaCommittable[]): void;
-  reject(error: unknown): void;
-}
-
-type QueueEntry = Batch | CommitMarker | 'start';
+type QueueEntry = OutgoingBatch | CommitMarker | 'start';
 
 export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
   private readonly encoder: RecordEncoder<T>;
   private readonly queue: QueueEntry[] = ['start'];
-  private batch = new Batch();
+  private batch: OutgoingBatch;
   /** Bytes written and not yet acknowledged (or dropped). */
   private buffered = 0;
   private sending: Promise<void> | undefined;
@@ -79,7 +49,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
     this.sending = this.drain().finally(() => {
       this.sending = undefined;
       // Records written between the sender's last look and now would otherwise wait for the next write.
-      if (!this.closed && this.failure === undefined && (this.queue.length > 0 || this.batch.byTopic.size > 0)) this.kick();
+      if (!this.closed && this.failure === undefined && (this.queue.length > 0 || !this.batch.isEmpty)) this.kick();
     });
   };
 
@@ -89,6 +59,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
     private readonly delivery: Delivery,
   ) {
     this.encoder = new RecordEncoder(options);
+    this.batch = delivery.newBatch();
     this.kick();
   }
 
@@ -96,13 +67,11 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
     if (this.failure !== undefined) throw this.failure;
     const encoder = this.encoder;
     const topic = encoder.topicFor(value);
-    const message = encoder.encode(value, timestamp);
-    const bytes = encoder.lastSize;
-    this.batch.add(topic, message, bytes);
-    this.buffered += bytes;
-    if (this.batch.full) {
+    encoder.encode(value);
+    this.buffered += this.batch.add(topic, encoder.key, encoder.value, encoder.headers, timestamp);
+    if (this.batch.isFull) {
       this.queue.push(this.batch);
-      this.batch = new Batch();
+      this.batch = this.delivery.newBatch();
     }
     if (this.sending === undefined && !this.kickPending) this.kick();
   }
@@ -123,7 +92,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
     if (this.options.deliveryGuarantee === 'none' && point !== 'end-of-input') return [];
     return new Promise<KafkaCommittable[]>((resolve, reject) => {
       this.sealBatch();
-      this.queue.push({ point, resolve, reject });
+      this.queue.push(new CommitMarker(point, resolve, reject));
       this.kick();
     });
   }
@@ -138,9 +107,9 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
    */
   async close(): Promise<void> {
     this.closed = true;
-    this.batch = new Batch();
+    this.batch = this.delivery.newBatch();
     const closed = new KafkaSinkError('WriteFailed', 'KafkaSink: the writer was closed before this commit point was reached');
-    for (const entry of this.queue.splice(0)) if (entry !== 'start' && !(entry instanceof Batch)) entry.reject(closed);
+    for (const entry of this.queue.splice(0)) if (entry instanceof CommitMarker) entry.reject(closed);
     await this.sending;
     try {
       await this.delivery.close();
@@ -151,9 +120,9 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
   }
 
   private sealBatch(): void {
-    if (this.batch.byTopic.size === 0) return;
+    if (this.batch.isEmpty) return;
     this.queue.push(this.batch);
-    this.batch = new Batch();
+    this.batch = this.delivery.newBatch();
   }
 
   /** Starts the sender in a later turn, so that records written in this one go out together. */
@@ -168,17 +137,17 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
       if (this.closed || this.failure !== undefined) return;
       let entry = this.queue.shift();
       if (entry === undefined) {
-        if (this.batch.byTopic.size === 0) return;
+        if (this.batch.isEmpty) return;
         entry = this.batch;
-        this.batch = new Batch();
+        this.batch = this.delivery.newBatch();
       }
       try {
         if (entry === 'start') await this.start();
-        else if (entry instanceof Batch) await this.send(entry);
-        else entry.resolve(await this.delivery.prepare(entry.point));
+        else if (entry instanceof CommitMarker) entry.resolve(await this.delivery.prepare(entry.point));
+        else await this.send(entry);
       } catch (error) {
-        const failure = writeError(error, this.options.brokers, entry instanceof Batch ? 'writing records' : entry === 'start' ? 'starting the writer' : 'preparing the commit');
-        if (entry !== 'start' && !(entry instanceof Batch)) entry.reject(failure);
+        const failure = writeError(error, this.options.brokers, entry instanceof CommitMarker ? 'preparing the commit' : entry === 'start' ? 'starting the writer' : 'writing records');
+        if (entry instanceof CommitMarker) entry.reject(failure);
         this.fail(failure);
         return;
       }
@@ -193,10 +162,10 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
     await this.delivery.start();
   }
 
-  private async send(batch: Batch): Promise<void> {
-    const unknown = [...batch.byTopic.keys()].filter((topic) => !this.topics.has(topic));
+  private async send(batch: OutgoingBatch): Promise<void> {
+    const unknown = batch.topics().filter((topic) => !this.topics.has(topic));
     if (unknown.length > 0) await this.checkTopics(unknown);
-    await this.delivery.send(batch.topicMessages());
+    await this.delivery.send(batch);
     this.buffered -= batch.bytes;
     if (this.availabilityWaiters.length > 0 && this.isAvailable()) this.wakeWaiters();
   }
@@ -225,9 +194,9 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
 
   private fail(failure: KafkaSinkError): void {
     this.failure = failure;
-    for (const entry of this.queue) if (entry !== 'start' && !(entry instanceof Batch)) entry.reject(failure);
+    for (const entry of this.queue) if (entry instanceof CommitMarker) entry.reject(failure);
     this.queue.length = 0;
-    this.batch = new Batch();
+    this.batch = this.delivery.newBatch();
     this.wakeWaiters();
   }
 

@@ -1,13 +1,14 @@
 /**
- * KafkaSink: writes a stream's records to Kafka topics through kafkajs, at-least-once (every
- * checkpoint waits for the acknowledgement of what came before its barrier), exactly-once (a Kafka
- * transaction per checkpoint, committed when the checkpoint completes) or with no guarantee. The
- * exactly-once protocol is described in transactional-delivery.ts (writing), kafka-committer.ts
- * (committing, also after a crash) and transactional-ids.ts (ids, and aborting what a crashed attempt
- * left open).
+ * KafkaSink: writes a stream's records to Kafka topics at-least-once (every checkpoint waits for the
+ * acknowledgement of what came before its barrier), exactly-once (a Kafka transaction per
+ * checkpoint, committed when the checkpoint completes) or with no guarantee. Connections, metadata
+ * and transactions are kafkajs's; at-least-once encodes its own produce requests (direct-delivery.ts,
+ * produce/). The exactly-once protocol is described in transactional-delivery.ts (writing),
+ * kafka-committer.ts (committing, also after a crash) and transactional-ids.ts (ids, and aborting
+ * what a crashed attempt left open).
  */
 import type { Committer, Sink, SinkWriter, SinkWriterContext } from '@sage/core';
-import { checkKafkajsInternals, transactionalKafka } from '../common/kafkajs-internals.js';
+import { checkKafkajsInternals, checkProduceInternals, transactionalKafka } from '../common/kafkajs-internals.js';
 import { DirectDelivery } from './direct-delivery.js';
 import { forwardingLogCreator, kafkaConfig, plainKafka } from './kafka-client.js';
 import { KafkaCommitter, type KafkaCommittable } from './kafka-committer.js';
@@ -22,8 +23,9 @@ export class KafkaSink<T> implements Sink<T, KafkaCommittable> {
 
   constructor(options: KafkaSinkOptions<T>) {
     this.options = resolveSinkOptions(options);
-    // Fails at planning time, not in a task, when this kafkajs lacks what exactly-once relies on.
+    // Fails at planning time, not in a task, when this kafkajs lacks an internal the sink relies on.
     if (this.options.deliveryGuarantee === 'exactly-once') checkKafkajsInternals();
+    else checkProduceInternals();
   }
 
   createWriter(ctx: SinkWriterContext): SinkWriter<T, KafkaCommittable> {

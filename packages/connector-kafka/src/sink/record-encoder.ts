@@ -1,24 +1,22 @@
 /**
- * Turns a value into a kafkajs message and names its topic, per record: plain function calls, the
- * choices (serializer, selectors, headers) made once when the writer is built.
+ * Turns a value into a Kafka record's key, value and headers and names its topic, per record: plain
+ * function calls, the choices (serializer, selectors, headers) made once when the writer is built.
+ * encode() leaves its result in fields, so that a record costs no object of its own here.
  */
-import type { Message } from 'kafkajs';
 import { KafkaSinkError } from './errors.js';
 import type { KafkaRecordHeaders, KafkaRecordKey, ResolvedKafkaSinkOptions } from './options.js';
-
-/** Bytes a record costs beyond key, value and headers in a record batch, roughly. */
-const RECORD_OVERHEAD = 24;
 
 export class RecordEncoder<T> {
   private readonly serialize: (value: T) => Buffer | string | null;
   private readonly keyOf: ((value: T) => KafkaRecordKey) | undefined;
   private readonly headersOf: ((value: T) => KafkaRecordHeaders | undefined) | undefined;
   private readonly fixedHeaders: KafkaRecordHeaders | undefined;
-  private readonly fixedHeaderBytes: number;
   private readonly topicOf: ((value: T) => string) | undefined;
   private readonly topic: string | undefined;
-  /** The size estimate of the message encode() returned last (a field, so that encode() allocates nothing more per record). */
-  lastSize = 0;
+  /** The last encoded record's key (null: none), value (null: a tombstone) and headers. */
+  key: string | Buffer | null = null;
+  value: string | Buffer | null = null;
+  headers: KafkaRecordHeaders | undefined;
 
   constructor(options: ResolvedKafkaSinkOptions<T>) {
     const { serializer, headers } = options;
@@ -28,7 +26,6 @@ export class RecordEncoder<T> {
     this.topicOf = options.topicSelector;
     this.headersOf = typeof headers === 'function' ? headers : undefined;
     this.fixedHeaders = typeof headers === 'function' ? undefined : headers;
-    this.fixedHeaderBytes = this.fixedHeaders === undefined ? 0 : headerBytes(this.fixedHeaders);
   }
 
   /** The record's topic. */
@@ -41,7 +38,7 @@ export class RecordEncoder<T> {
     return topic;
   }
 
-  encode(value: T, timestamp: number | undefined): Message {
+  encode(value: T): void {
     const serialized = this.serialize(value);
     if (!(typeof serialized === 'string' || Buffer.isBuffer(serialized) || serialized === null)) {
       throw new KafkaSinkError('UnserializableRecord', `KafkaSink: the serializer returned ${typeof serialized} for a record; it must return a Buffer, a string or null`);
@@ -54,17 +51,9 @@ export class RecordEncoder<T> {
         throw new KafkaSinkError('UnserializableRecord', `KafkaSink: keySelector returned ${typeof k} for a record; it must return a string, a Buffer, null or undefined`);
       }
     }
-    let headers = this.fixedHeaders;
-    let size = RECORD_OVERHEAD + this.fixedHeaderBytes + (serialized === null ? 0 : serialized.length) + (key === null ? 0 : key.length);
-    if (this.headersOf !== undefined) {
-      headers = this.headersOf(value);
-      if (headers !== undefined) size += headerBytes(headers);
-    }
-    this.lastSize = size;
-    const message: Message = { key, value: serialized };
-    if (headers !== undefined) message.headers = headers as Message['headers'];
-    if (timestamp !== undefined) message.timestamp = String(timestamp);
-    return message;
+    this.key = key;
+    this.value = serialized;
+    this.headers = this.headersOf === undefined ? this.fixedHeaders : this.headersOf(value);
   }
 }
 
@@ -84,10 +73,4 @@ function asString(value: unknown): string {
     throw new KafkaSinkError('UnserializableRecord', `KafkaSink: serializer 'string' got a record of type ${typeof value} — map records to strings before the sink, or use serializer 'json'`);
   }
   return value;
-}
-
-function headerBytes(headers: KafkaRecordHeaders): number {
-  let bytes = 0;
-  for (const name in headers) bytes += name.length + (headers[name]?.length ?? 0) + 2;
-  return bytes;
 }

@@ -9,12 +9,13 @@
  * belong to a completed checkpoint whose commit is still to come.
  */
 import type { CommitPoint } from '@sage/core';
-import { Partitioners, type Producer, type TopicMessages, type Transaction } from 'kafkajs';
+import { Partitioners, type Producer, type Transaction } from 'kafkajs';
 import { TransactionCoordinators, type ProducerIdentity, type TransactionalKafka } from '../common/kafkajs-internals.js';
-import type { Delivery } from './direct-delivery.js';
+import type { Delivery } from './delivery.js';
 import { KafkaSinkError, writeError } from './errors.js';
 import type { KafkaCommittable } from './kafka-committer.js';
 import { abortLingeringTransactions } from './lingering-transactions.js';
+import { MessageBatch } from './message-batch.js';
 import type { ResolvedKafkaSinkOptions } from './options.js';
 import { transactionalId, type IdsToFence, type KafkaWriterState } from './transactional-ids.js';
 
@@ -24,7 +25,7 @@ interface OpenTransaction extends ProducerIdentity {
   readonly transaction: Transaction;
 }
 
-export class TransactionalDelivery implements Delivery {
+export class TransactionalDelivery implements Delivery<MessageBatch> {
   private open: OpenTransaction | undefined;
   private nextSeq: number;
   /** nextSeq when the last prepare() handed out its transaction: what the checkpoint keeps. */
@@ -51,9 +52,13 @@ export class TransactionalDelivery implements Delivery {
     }
   }
 
-  async send(batch: TopicMessages[]): Promise<void> {
+  newBatch(): MessageBatch {
+    return new MessageBatch();
+  }
+
+  async send(batch: MessageBatch): Promise<void> {
     const open = this.open ?? (this.open = await this.begin());
-    await open.transaction.sendBatch({ topicMessages: batch, acks: -1 });
+    await open.transaction.sendBatch({ topicMessages: batch.topicMessages(), acks: -1 });
   }
 
   async prepare(point: CommitPoint): Promise<KafkaCommittable[]> {

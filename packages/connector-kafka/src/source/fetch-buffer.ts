@@ -40,6 +40,8 @@ export class FetchBuffer {
   private peak = 0;
   private waiter: (() => void) | undefined;
   private waiting: Promise<void> | undefined;
+  /** The fetcher waiting for room (whenRoom), if any. */
+  private roomWaiter: { readonly room: number; readonly resolve: (hasRoom: boolean) => void } | undefined;
 
   constructor(readonly capacity: number) {}
 
@@ -85,6 +87,35 @@ export class FetchBuffer {
   /** Counts records the reader emitted (or skipped) from the head chunk. */
   consumed(count: number): void {
     this.records -= count;
+    const waiter = this.roomWaiter;
+    if (waiter !== undefined && this.room >= waiter.room) {
+      this.roomWaiter = undefined;
+      waiter.resolve(true);
+    }
+  }
+
+  /**
+   * Resolves true once the buffer has room for `records` (capped at its capacity), false after
+   * `timeoutMs` or when the buffer is cleared. One waiter at a time: the fetcher's.
+   */
+  whenRoom(records: number, timeoutMs: number): Promise<boolean> {
+    const wanted = Math.min(records, this.capacity);
+    if (this.room >= wanted) return Promise.resolve(true);
+    if (timeoutMs <= 0) return Promise.resolve(false);
+    this.roomWaiter?.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.roomWaiter = undefined;
+        resolve(false);
+      }, timeoutMs);
+      this.roomWaiter = {
+        room: wanted,
+        resolve: (hasRoom) => {
+          clearTimeout(timer);
+          resolve(hasRoom);
+        },
+      };
+    });
   }
 
   /** Drops everything buffered (the reader is closing); the peak stays for metrics. */
@@ -92,6 +123,9 @@ export class FetchBuffer {
     this.chunks = [];
     this.head = 0;
     this.records = 0;
+    const waiter = this.roomWaiter;
+    this.roomWaiter = undefined;
+    waiter?.resolve(false);
   }
 
   /** Resolves when a chunk arrives, or when `wake()` is called for another reason (a failure). */

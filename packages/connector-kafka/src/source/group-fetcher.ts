@@ -122,7 +122,7 @@ export class GroupFetcher {
     if (paused.length > 0) consumer.pause(paused);
   }
 
-  private async onBatch({ batch, resolveOffset }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const p = this.spec.partitions.get(partitionKey(batch.topic, batch.partition));
     if (p === undefined || isFinishedFetching(p)) return;
     const messages = batch.messages;
@@ -132,7 +132,26 @@ export class GroupFetcher {
     while (first < messages.length && Number(messages[first]!.offset) < p.fetchPosition) first++;
     let end = messages.length;
     if (stopping !== undefined) while (end > first && Number(messages[end - 1]!.offset) >= stopping) end--;
-    const room = this.spec.buffer.room;
+    // kafkajs sleeps for maxWaitTime whenever all of its partitions are paused, which idles a job
+    // that drains the buffer in milliseconds: a batch that does not fit is first taken piece by piece
+    // as room appears, for up to maxWaitTime, and only then are the partitions paused.
+    const buffer = this.spec.buffer;
+    const deadline = Date.now() + this.spec.options.consumer.maxWaitTimeMs;
+    while (end - first > buffer.room) {
+      const room = buffer.room;
+      if (room > 0) {
+        const piece = Number(messages[first + room - 1]!.offset) + 1;
+        buffer.push({ split: p, messages, next: first, end: first + room, endPosition: piece });
+        p.fetchPosition = piece;
+        resolveOffset(String(piece - 1));
+        first += room;
+      }
+      const hasRoom = await buffer.whenRoom(Math.min(end - first, buffer.capacity / 2), deadline - Date.now());
+      // Rebalanced or stopping meanwhile: the rest is fetched again from the fetch position.
+      if (!isRunning() || isStale() || this.failed) return;
+      if (!hasRoom) break;
+    }
+    const room = buffer.room;
     const fits = end - first <= room;
     let endPosition: number;
     if (fits) {

@@ -142,21 +142,25 @@ describe('KafkaSource in a LocalCluster job', () => {
     const sink = new CollectSink<string>();
     const env = new StreamExecutionEnvironment({ jobName: 'kafka commits', parallelism: 3 });
     env.enableCheckpointing(30);
-    env.fromSource(source(topic, group, { maxBufferedRecords: 50 }), { uid: 'kafka' }).sink(sink).uid('out');
+    const kafka = source(topic, group, { maxBufferedRecords: 50 });
+    env.fromSource(kafka, { uid: 'kafka' }).sink(sink).uid('out');
     execute(env);
+    await waitFor('every reader joined its group', () => kafka.readerMetrics().length === 3 && kafka.readerMetrics().every((m) => m.groupJoins > 0));
     const samples: { group: number; sink: number }[] = [];
     let producing = true;
-    const producer = (async () => {
-      for (let batch = 0; batch < 20; batch++) await topics.produceNumbered(topic, 3, 100, 'r', batch * 100);
-      producing = false;
-    })();
     // The source commits a checkpoint's offsets after the sink (chained in the same task) committed its output.
-    await waitFor('the group has offsets for all 2000 records', async () => {
+    const sampled = waitFor('the group has offsets for all 2000 records', async () => {
       const committed = sum(await topics.committedOffsets(group, topic));
       samples.push({ group: committed, sink: sink.values.length });
       return !producing && committed === 2000;
     });
-    await producer;
+    for (let batch = 1; batch <= 20; batch++) {
+      await topics.produceNumbered(topic, 3, 100, 'r', (batch - 1) * 100);
+      // Each batch goes through a completed checkpoint before the next is written, so the offsets move in steps.
+      await waitFor(`the sink has ${batch * 100} records`, () => sink.values.length >= batch * 100);
+    }
+    producing = false;
+    await sampled;
     expect(samples.filter((s) => s.group > s.sink)).toEqual([]);
     expect(new Set(samples.map((s) => s.group)).size).toBeGreaterThan(2);
     expect(sink.values).toHaveLength(2000);

@@ -488,4 +488,18 @@ describe('KafkaSource backpressure', () => {
     expect(sorted(out.values)).toEqual(sorted(expected));
     expect(metrics.peakBufferedRecords).toBeLessThanOrEqual(200);
   });
+
+  it('keeps fetching while the job keeps up: a fetch larger than the buffer waits for room instead of pausing the partitions', async () => {
+    const topic = await topics.create(3);
+    const expected = await topics.produceNumbered(topic, 3, 3000);
+    const src = source<string>(topic, topics.group(), { bounded: true, maxBufferedRecords: 200 });
+    const reader = await started(src, context(0, 1));
+    const out = emitted<string>();
+    expect(await drive(reader, out, () => false)).toBe(true);
+    expect(sorted(out.values)).toEqual(sorted(expected));
+    const metrics = src.readerMetrics()[0]!;
+    // Pausing every partition would make kafkajs sleep for maxWaitTime before its next fetch.
+    expect(metrics.backpressurePauses).toBe(0);
+    expect(metrics.peakBufferedRecords).toBeLessThanOrEqual(200);
+  });
 });

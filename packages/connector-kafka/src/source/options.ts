@@ -99,7 +99,11 @@ export interface KafkaConsumerTuning {
   readonly rebalanceTimeoutMs?: number;
   /** How long a fetch waits for data at the broker, and a paused consumer between checks. Default 250. */
   readonly maxWaitTimeMs?: number;
-  /** Default 1 MiB. */
+  /**
+   * Default 256 KiB. kafkajs decodes a whole fetch into message objects at once, and they live until
+   * the job has emitted them: a smaller fetch keeps fewer of them alive across young-generation
+   * collections. A batch larger than this still comes whole (the broker always returns one).
+   */
   readonly maxBytesPerPartition?: number;
   /** Default 10 MiB. */
   readonly maxBytes?: number;
@@ -176,7 +180,7 @@ export function resolveOptions(options: KafkaSourceOptions): ResolvedKafkaSource
     heartbeatIntervalMs: positive(tuning.heartbeatIntervalMs ?? 500, 'consumer.heartbeatIntervalMs'),
     rebalanceTimeoutMs: positive(tuning.rebalanceTimeoutMs ?? 10_000, 'consumer.rebalanceTimeoutMs'),
     maxWaitTimeMs: positive(tuning.maxWaitTimeMs ?? 250, 'consumer.maxWaitTimeMs'),
-    maxBytesPerPartition: positive(tuning.maxBytesPerPartition ?? 1024 * 1024, 'consumer.maxBytesPerPartition'),
+    maxBytesPerPartition: positive(tuning.maxBytesPerPartition ?? 256 * 1024, 'consumer.maxBytesPerPartition'),
     maxBytes: positive(tuning.maxBytes ?? 10 * 1024 * 1024, 'consumer.maxBytes'),
   };
   if (consumer.heartbeatIntervalMs >= consumer.sessionTimeoutMs) {

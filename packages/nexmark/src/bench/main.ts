@@ -5,16 +5,37 @@
  *   pnpm bench -- --json         machine-readable results on stdout
  *   pnpm bench -- --list         the names, without running anything
  *   pnpm bench -- --strict       exit 1 when a benchmark that ran misses its goal (for CI)
+ *   pnpm bench -- --help         these flags
  */
 import { parseArgs } from 'node:util';
 import { evaluateRatios, interleavedGroups, measureInterleaved, type Result } from './benchmark.js';
 import { ratioGoals, registeredBenchmarks } from './registry.js';
 import { header, json, machine, table } from './report.js';
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { only: { type: 'string', multiple: true }, json: { type: 'boolean' }, list: { type: 'boolean' }, strict: { type: 'boolean' } },
-});
+const USAGE = `Usage: pnpm bench [-- [--only NAME]... [--json] [--list] [--strict]]
+  --only NAME   run the benchmarks whose name contains NAME (repeat for more)
+  --json        machine-readable results on stdout
+  --list        the benchmarks' names and descriptions, without running anything
+  --strict      exit 1 when a benchmark that ran misses its goal
+`;
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      args: process.argv.slice(2).filter((a) => a !== '--'),
+      options: { only: { type: 'string', multiple: true }, json: { type: 'boolean' }, list: { type: 'boolean' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseFlags();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const benchmarks = registeredBenchmarks();
 if (values.list) {

@@ -24,22 +24,26 @@
  *    Errors come back as kafkajs's KafkaJSProtocolError, whose `type` (e.g. 'INVALID_TXN_STATE') is
  *    public.
  *
- * 3. The produce hot path. kafkajs encodes a produce request with an Encoder and Buffers per record,
- *    varints through BigInt Longs and a byte-wise CRC, which cost the sink most of its CPU; the sink
- *    encodes RecordBatches itself (sink/produce/) and sends them over kafkajs's own connections, so
- *    connections, TLS, SASL, metadata and retries of those stay kafkajs's. It needs:
- *    - a Cluster of its own (`Symbol('private:Kafka:createCluster')`, as above) for metadata
+ * 3. The produce and fetch hot paths. kafkajs encodes a produce request with an Encoder and Buffers per
+ *    record, varints through BigInt Longs and a byte-wise CRC, and decodes a whole fetch into objects
+ *    at once (Longs, a Buffer per key and value) that survive young-generation collections until
+ *    emitted; its consumer also filters aborted transactions wrongly when they end in another order
+ *    than they began. So the sink encodes RecordBatches itself (sink/produce/) and the source decodes
+ *    them lazily (source/fetch/), both over kafkajs's own connections, so connections, TLS, SASL and
+ *    metadata stay kafkajs's. They need (class BrokerConnections):
+ *    - a Cluster of their own (`Symbol('private:Kafka:createCluster')`, as above) for metadata
  *      (addMultipleTargetTopics, refreshMetadata[IfNecessary], findTopicPartitionMetadata) and the
  *      partition leaders' Broker objects (findBroker, removeBroker, isConnected, connect);
  *    - a Broker's `Symbol('private:Broker:sendRequest')` method (src/broker/index.js), which hands a
- *      `{ request, response }` pair to the broker's connection and drops the connection when it
- *      closed, and the negotiated api versions in `broker.versions[apiKey].maxVersion`;
+ *      `{ request, response }` pair to the broker's connection (Fetch on a connection of its own,
+ *      src/network/connectionPool.js) and drops the connection when it closed, and the negotiated api
+ *      versions in `broker.versions[apiKey].maxVersion`;
  *    - that the connection frames the object `request.encode()` resolves to by reading its `.buffer`
  *      after checking that `.buf` is a Buffer (src/protocol/request.js, Encoder.writeEncoder);
- *    - `createErrorFromCode` (src/protocol/error.js): a produce response's error code as the same
+ *    - `createErrorFromCode` (src/protocol/error.js): a response's error code as the same
  *      KafkaJSProtocolError (type, retriable) kafkajs's producer would have thrown.
  *
- * `checkKafkajsInternals()` (exactly-once) and `checkProduceInternals()` (every KafkaSink) verify up
+ * `checkKafkajsInternals()` (exactly-once) and `checkConnectionInternals()` (every KafkaSink and KafkaSource) verify up
  * front what can be verified without a broker; the rest is verified on use, and every failure names
  * the missing piece and the kafkajs version found.
  */
@@ -62,11 +66,11 @@ const TRANSACTION_COORDINATOR = 1;
 
 /** The kafkajs in use lacks an internal the Kafka sink relies on. */
 export class KafkajsInternalsUnavailable extends SageError {
-  /** `usedFor`: exactly-once's transactions, or the produce path every KafkaSink writes through. */
-  constructor(missing: string, usedFor: 'exactly-once' | 'produce' = 'exactly-once') {
+  /** `usedFor`: exactly-once's transactions, the produce path every KafkaSink writes through, or the fetch path every KafkaSource reads through. */
+  constructor(missing: string, usedFor: 'exactly-once' | InternalsUser = 'exactly-once') {
     super(
       'KafkajsInternalsUnavailable',
-      `${usedFor === 'exactly-once' ? 'Kafka exactly-once' : "KafkaSink's produce path"} needs a kafkajs internal that kafkajs ${installedVersion()} lacks: ${missing}. ` +
+      `${usedFor === 'exactly-once' ? 'Kafka exactly-once' : usedFor === 'produce' ? "KafkaSink's produce path" : "KafkaSource's fetch path"} needs a kafkajs internal that kafkajs ${installedVersion()} lacks: ${missing}. ` +
         `Sage's Kafka connector is built against kafkajs ${KAFKAJS_VERSION} exactly (see packages/connector-kafka/src/common/kafkajs-internals.ts): ` +
         `install kafkajs@${KAFKAJS_VERSION}${usedFor === 'exactly-once' ? ", or use deliveryGuarantee 'at-least-once'" : ''}`,
     );
@@ -214,9 +218,25 @@ export function checkKafkajsInternals(): void {
 }
 
 const SEND_REQUEST = 'private:Broker:sendRequest';
-const PRODUCE_API_KEY = 0;
 /** kafkajs's producer metadata age (producer/index.js): refreshMetadataIfNecessary reloads older metadata. */
 const METADATA_MAX_AGE_MS = 300_000;
+
+/** What the connection's own requests need from us: the Kafka API (its key and name) the body is for. */
+export interface KafkaApi {
+  readonly key: number;
+  readonly name: string;
+  /** The request versions the connector encodes and decodes. */
+  readonly min: number;
+  readonly max: number;
+  /**
+   * From this version on the broker answers before it throttles and the client must wait instead
+   * (KIP-219): the decoded response's `throttleTimeMs` is handed to kafkajs's connection.
+   */
+  readonly clientThrottlesFrom?: number;
+}
+
+/** The KafkaSink's produce path or the KafkaSource's fetch path: which one is missing an internal. */
+export type InternalsUser = 'produce' | 'fetch';
 
 /** A Kafka protocol error as kafkajs throws it (KafkaJSProtocolError). */
 export type KafkaProtocolError = Error & { readonly type: string; readonly code: number; readonly retriable: boolean };
@@ -228,7 +248,7 @@ export interface PartitionMetadata {
   readonly leader: number;
 }
 
-interface InternalProduceCluster {
+interface ConnectionCluster {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   isConnected(): boolean;
@@ -237,9 +257,9 @@ interface InternalProduceCluster {
   refreshMetadataIfNecessary(): Promise<void>;
   addMultipleTargetTopics(topics: string[]): Promise<void>;
   findTopicPartitionMetadata(topic: string): PartitionMetadata[];
-  findBroker(request: { nodeId: number }): Promise<InternalProduceBroker>;
+  findBroker(request: { nodeId: number }): Promise<ConnectionBroker>;
 }
-interface InternalProduceBroker {
+interface ConnectionBroker {
   readonly versions: Record<number, { readonly maxVersion?: number } | undefined> | null;
   readonly brokerAddress?: string;
 }
@@ -247,18 +267,21 @@ interface InternalProduceBroker {
 interface ProtocolRequest<T> {
   readonly request: { apiKey: number; apiVersion: number; apiName: string; expectResponse(): boolean; encode(): Promise<unknown> };
   readonly response: { decode(payload: Buffer): Promise<T & { clientSideThrottleTime?: number }>; parse(decoded: T): Promise<T> };
+  /** Overrides the connection's requestTimeout (a fetch may wait at the broker on top of it). */
+  readonly requestTimeout?: number;
 }
 
-let produceInternalsChecked = false;
+const internalsChecked = new Set<InternalsUser>();
 
 /**
- * Checks, without a broker, the kafkajs internals the produce path uses: the private cluster factory,
- * the broker's send method, request framing of an encoded body, and the protocol error table.
+ * Checks, without a broker, the kafkajs internals the produce and fetch paths use: the private
+ * cluster factory, the broker's send method, request framing of an encoded body, and the protocol
+ * error table.
  */
-export function checkProduceInternals(): void {
-  if (produceInternalsChecked) return;
-  createClusterOf(new Kafka({ brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING }), 'produce');
-  sendRequestOf(KafkajsBroker?.prototype);
+export function checkConnectionInternals(usedFor: InternalsUser): void {
+  if (internalsChecked.has(usedFor)) return;
+  createClusterOf(new Kafka({ brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING }), usedFor);
+  sendRequestOf(KafkajsBroker?.prototype, usedFor);
   const body = Buffer.from([1, 2, 3]);
   let framed: Buffer | undefined;
   try {
@@ -267,13 +290,18 @@ export function checkProduceInternals(): void {
     framed = undefined;
   }
   if (framed === undefined || !framed.equals(body)) {
-    throw new KafkajsInternalsUnavailable("Encoder.writeEncoder() taking any { buf, buffer } (src/protocol/encoder.js), which frames a request's encoded body", 'produce');
+    throw new KafkajsInternalsUnavailable("Encoder.writeEncoder() taking any { buf, buffer } (src/protocol/encoder.js), which frames a request's encoded body", usedFor);
   }
   const error = typeof kafkajsErrors?.createErrorFromCode === 'function' ? kafkajsErrors.createErrorFromCode(6) : undefined;
   if (error?.type !== 'NOT_LEADER_FOR_PARTITION' || error.retriable !== true) {
-    throw new KafkajsInternalsUnavailable("createErrorFromCode() (src/protocol/error.js) giving error code 6 as a retriable 'NOT_LEADER_FOR_PARTITION'", 'produce');
+    throw new KafkajsInternalsUnavailable("createErrorFromCode() (src/protocol/error.js) giving error code 6 as a retriable 'NOT_LEADER_FOR_PARTITION'", usedFor);
   }
-  produceInternalsChecked = true;
+  internalsChecked.add(usedFor);
+}
+
+/** The produce path's check, run when a KafkaSink is built. */
+export function checkProduceInternals(): void {
+  checkConnectionInternals('produce');
 }
 
 /** The KafkaJSProtocolError kafkajs would throw for a Kafka error code. */
@@ -282,22 +310,26 @@ export function protocolError(code: number): KafkaProtocolError {
 }
 
 /**
- * A kafkajs Cluster of a KafkaSink writer's own: metadata, and Produce requests whose body the sink
- * encoded, sent over the partition leaders' kafkajs connections.
+ * A kafkajs Cluster of one writer's or reader's own: metadata (partition leaders, refresh), and
+ * requests whose body the connector encoded and whose response it decodes, sent over kafkajs's
+ * connections to the leaders (connections, TLS, SASL and api-version negotiation stay kafkajs's).
  */
-export class ProducerConnections {
-  private constructor(private readonly cluster: InternalProduceCluster) {}
+export class BrokerConnections {
+  private constructor(
+    private readonly cluster: ConnectionCluster,
+    private readonly usedFor: InternalsUser,
+  ) {}
 
   /** Connects a new kafkajs Cluster of `kafka` (its brokers, TLS, SASL, timeouts and retries). */
-  static async connect(kafka: Kafka): Promise<ProducerConnections> {
-    checkProduceInternals();
-    const create = createClusterOf(kafka, 'produce');
-    const cluster = create({ allowAutoTopicCreation: false, metadataMaxAge: METADATA_MAX_AGE_MS }) as Partial<InternalProduceCluster> | undefined;
+  static async connect(kafka: Kafka, usedFor: InternalsUser): Promise<BrokerConnections> {
+    checkConnectionInternals(usedFor);
+    const create = createClusterOf(kafka, usedFor);
+    const cluster = create({ allowAutoTopicCreation: false, metadataMaxAge: METADATA_MAX_AGE_MS }) as Partial<ConnectionCluster> | undefined;
     const methods = ['connect', 'disconnect', 'isConnected', 'removeBroker', 'refreshMetadata', 'refreshMetadataIfNecessary', 'addMultipleTargetTopics', 'findTopicPartitionMetadata', 'findBroker'] as const;
     for (const method of methods) {
-      if (typeof cluster?.[method] !== 'function') throw new KafkajsInternalsUnavailable(`Cluster.${method}()`, 'produce');
+      if (typeof cluster?.[method] !== 'function') throw new KafkajsInternalsUnavailable(`Cluster.${method}()`, usedFor);
     }
-    const connections = new ProducerConnections(cluster as InternalProduceCluster);
+    const connections = new BrokerConnections(cluster as ConnectionCluster, usedFor);
     await connections.cluster.connect();
     return connections;
   }
@@ -325,29 +357,38 @@ export class ProducerConnections {
   }
 
   /**
-   * Sends a Produce request with `body` (from encodeProduceRequest) to broker `nodeId`, at the
-   * highest version both kafkajs's connection and the sink speak; `decode` reads the response.
+   * Sends `body` as a request of `api` to broker `nodeId`, at the highest version both the broker and
+   * the connector speak; `decode` reads the response at that version. `expectResponse` false: a
+   * request the broker does not answer (Produce with acks=0).
    */
-  async produce<T>(nodeId: number, body: Buffer, acks: number, decode: (payload: Buffer, version: number) => T, versions: { min: number; max: number }): Promise<T> {
+  async send<T>(
+    nodeId: number,
+    api: KafkaApi,
+    body: (version: number) => Buffer,
+    decode: (payload: Buffer, version: number) => T,
+    options: { expectResponse?: boolean; requestTimeoutMs?: number } = {},
+  ): Promise<T> {
     const broker = await this.cluster.findBroker({ nodeId });
-    const supported = broker.versions?.[PRODUCE_API_KEY]?.maxVersion;
-    if (typeof supported !== 'number') throw new KafkajsInternalsUnavailable('Broker.versions[0].maxVersion, the Produce versions a connected broker supports', 'produce');
-    const version = Math.min(versions.max, supported);
-    if (version < versions.min) {
-      throw new Error(`the broker ${broker.brokerAddress ?? nodeId} speaks Produce up to version ${supported}; KafkaSink needs version ${versions.min} (Kafka 0.11 or later)`);
+    const supported = broker.versions?.[api.key]?.maxVersion;
+    if (typeof supported !== 'number') throw new KafkajsInternalsUnavailable(`Broker.versions[${api.key}].maxVersion, the ${api.name} versions a connected broker supports`, this.usedFor);
+    const version = Math.min(api.max, supported);
+    if (version < api.min) {
+      throw new Error(`the broker ${broker.brokerAddress ?? nodeId} speaks ${api.name} up to version ${supported}; Sage's Kafka connector needs version ${api.min} (Kafka 0.11 or later)`);
     }
-    const send = sendRequestOf(Object.getPrototypeOf(broker) as object);
+    const send = sendRequestOf(Object.getPrototypeOf(broker) as object, this.usedFor);
+    const expectResponse = options.expectResponse ?? true;
+    const throttleFrom = api.clientThrottlesFrom;
     const request: ProtocolRequest<T> = {
-      request: { apiKey: PRODUCE_API_KEY, apiVersion: version, apiName: 'Produce', expectResponse: () => acks !== 0, encode: async () => encodedBody(body) },
+      request: { apiKey: api.key, apiVersion: version, apiName: api.name, expectResponse: () => expectResponse, encode: async () => encodedBody(body(version)) },
       response: {
-        // From version 6 on the broker answers before it throttles, and the client must wait instead (KIP-219).
         decode: async (payload) => {
           const decoded = decode(payload, version) as T & { clientSideThrottleTime?: number; throttleTimeMs?: number };
-          if (version >= 6 && typeof decoded.throttleTimeMs === 'number') decoded.clientSideThrottleTime = decoded.throttleTimeMs;
+          if (throttleFrom !== undefined && version >= throttleFrom && typeof decoded.throttleTimeMs === 'number') decoded.clientSideThrottleTime = decoded.throttleTimeMs;
           return decoded;
         },
         parse: async (decoded) => decoded,
       },
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
     };
     return (await send.call(broker, request)) as T;
   }
@@ -362,14 +403,14 @@ function encodedBody(body: Buffer): { buf: Buffer; buffer: Buffer } {
   return { buf: body, buffer: body };
 }
 
-function sendRequestOf(prototype: object | undefined): (request: ProtocolRequest<unknown>) => Promise<unknown> {
+function sendRequestOf(prototype: object | undefined, usedFor: InternalsUser): (request: ProtocolRequest<unknown>) => Promise<unknown> {
   const symbol = prototype === undefined ? undefined : Object.getOwnPropertySymbols(prototype).find((s) => s.description === SEND_REQUEST);
   const send = symbol === undefined ? undefined : (prototype as Record<symbol, unknown>)[symbol];
-  if (typeof send !== 'function') throw new KafkajsInternalsUnavailable(`the Broker method Symbol('${SEND_REQUEST}')`, 'produce');
+  if (typeof send !== 'function') throw new KafkajsInternalsUnavailable(`the Broker method Symbol('${SEND_REQUEST}')`, usedFor);
   return send as (request: ProtocolRequest<unknown>) => Promise<unknown>;
 }
 
-function createClusterOf(kafka: Kafka, usedFor: 'exactly-once' | 'produce' = 'exactly-once'): (options: { allowAutoTopicCreation: boolean; metadataMaxAge?: number }) => unknown {
+function createClusterOf(kafka: Kafka, usedFor: 'exactly-once' | InternalsUser = 'exactly-once'): (options: { allowAutoTopicCreation: boolean; metadataMaxAge?: number }) => unknown {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER);
   const create = symbol === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[symbol];
   if (typeof create !== 'function') throw new KafkajsInternalsUnavailable(`the Kafka object's Symbol('${CREATE_CLUSTER}') function`, usedFor);

@@ -4,7 +4,7 @@
  * producer id: plain, non-idempotent produce requests with acks=all, as kafkajs's producer sent them.
  */
 import type { Kafka } from 'kafkajs';
-import { ProducerConnections, TransactionCoordinators } from '../common/kafkajs-internals.js';
+import { BrokerConnections, TransactionCoordinators } from '../common/kafkajs-internals.js';
 import type { Delivery } from './delivery.js';
 import type { KafkaCommittable } from './kafka-committer.js';
 import { abortLingeringTransactions } from './lingering-transactions.js';
@@ -19,7 +19,7 @@ import type { IdsToFence, KafkaWriterState } from './transactional-ids.js';
 const ACK_TIMEOUT_MS = 30_000;
 
 export class DirectDelivery implements Delivery<ProduceBatch> {
-  private connections: ProducerConnections | undefined;
+  private connections: BrokerConnections | undefined;
   private sender: Sender | undefined;
   /** The partitions of every topic written so far, as the last metadata showed them. */
   private readonly partitionings = new Map<string, TopicPartitioning>();
@@ -44,7 +44,7 @@ export class DirectDelivery implements Delivery<ProduceBatch> {
         await coordinators.disconnect();
       }
     }
-    const connections = await ProducerConnections.connect(this.kafka);
+    const connections = await BrokerConnections.connect(this.kafka, 'produce');
     this.connections = connections;
     this.sender = new Sender(connections, { retries: this.options.client.retries, transactionalId: null, acks: -1, ackTimeoutMs: ACK_TIMEOUT_MS });
   }

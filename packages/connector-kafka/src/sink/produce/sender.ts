@@ -5,7 +5,7 @@
  * non-retriable one fails at once, and after `retries` more tries the last error is thrown. Unlike
  * kafkajs, only the partitions that failed go again, not every partition of the request.
  */
-import { protocolError, type ProducerConnections } from '../../common/kafkajs-internals.js';
+import { protocolError, type BrokerConnections, type KafkaApi } from '../../common/kafkajs-internals.js';
 import { decodeProduceResponse, encodeProduceRequest, MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, type ProduceResponse, type TopicRecords } from './produce-request.js';
 
 /** One partition's finished RecordBatch. */
@@ -33,7 +33,8 @@ const MAX_RETRY_MS = 1000;
 const LEADER_NOT_AVAILABLE = 5;
 /** No partition response came back for a partition that was sent: not a Kafka error code, reported as UNKNOWN_SERVER_ERROR. */
 const UNKNOWN_SERVER_ERROR = -1;
-const VERSIONS = { min: MIN_PRODUCE_VERSION, max: MAX_PRODUCE_VERSION };
+/** From version 6 on the broker answers before it throttles, and the client must wait instead (KIP-219). */
+const PRODUCE: KafkaApi = { key: 0, name: 'Produce', min: MIN_PRODUCE_VERSION, max: MAX_PRODUCE_VERSION, clientThrottlesFrom: 6 };
 
 interface Attempt {
   readonly failed: PartitionBatch[];
@@ -46,7 +47,7 @@ interface Attempt {
 
 export class Sender {
   constructor(
-    private readonly connections: ProducerConnections,
+    private readonly connections: BrokerConnections,
     private readonly options: SenderOptions,
   ) {}
 
@@ -127,7 +128,7 @@ export class Sender {
     const topics: TopicRecords[] = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
     const { transactionalId, acks, ackTimeoutMs } = this.options;
     const body = encodeProduceRequest({ transactionalId, acks, timeoutMs: ackTimeoutMs, topics });
-    return this.connections.produce(nodeId, body, acks, decodeProduceResponse, VERSIONS);
+    return this.connections.send(nodeId, PRODUCE, () => body, decodeProduceResponse, { expectResponse: acks !== 0 });
   }
 }
 

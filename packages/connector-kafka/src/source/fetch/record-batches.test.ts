@@ -1,9 +1,10 @@
-import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { afterEach, describe, expect, it } from 'vitest';
 import { writeVarint, writeVarlong } from '../../sink/produce/varint.js';
 import { decodeFetchResponse, encodeFetchRequest, readInt64 } from './fetch-request.js';
 import { FetchedRecords } from './fetched-records.js';
-import { appendRecordBatches, countRecords, UnreadableRecordBatch } from './record-batches.js';
+import { appendRecordBatches, countRecords, decompressAsync, UnreadableRecordBatch } from './record-batches.js';
 
 interface TestRecord {
   readonly offsetDelta?: number;
@@ -23,6 +24,8 @@ interface TestBatch {
   readonly transactional?: boolean;
   readonly control?: boolean;
   readonly gzip?: boolean;
+  /** Another compression codec in the attributes; the records are gzipped (see the fake codec below). */
+  readonly codec?: number;
   readonly logAppendTime?: boolean;
   readonly magic?: number;
 }
@@ -68,14 +71,14 @@ function writeInt64(buf: Buffer, pos: number, value: number): void {
 
 function encodeBatch(b: TestBatch): Buffer {
   let records = Buffer.concat(b.records.map(encodeRecord));
-  if (b.gzip === true) records = gzipSync(records);
+  if (b.gzip === true || b.codec !== undefined) records = gzipSync(records);
   const header = Buffer.alloc(61);
   writeInt64(header, 0, b.baseOffset);
   header.writeInt32BE(61 - 12 + records.length, 8);
   header.writeInt32BE(0, 12);
   header[16] = b.magic ?? 2;
   header.writeUInt32BE(0, 17);
-  const attributes = (b.gzip === true ? 1 : 0) | (b.logAppendTime === true ? 0x08 : 0) | (b.transactional === true ? 0x10 : 0) | (b.control === true ? 0x20 : 0);
+  const attributes = (b.codec ?? (b.gzip === true ? 1 : 0)) | (b.logAppendTime === true ? 0x08 : 0) | (b.transactional === true ? 0x10 : 0) | (b.control === true ? 0x20 : 0);
   header.writeInt16BE(attributes, 21);
   header.writeInt32BE(b.lastOffsetDelta ?? Math.max(0, b.records.length - 1), 23);
   writeInt64(header, 27, b.firstTimestamp ?? 1_700_000_000_000);
@@ -194,6 +197,29 @@ describe('RecordBatch v2 walker', () => {
       { producerId: 3, firstOffset: 0 },
     ]);
     expect(values(records)).toEqual(['p4-next']);
+  });
+
+  describe('with a codec from kafkajs CompressionCodecs', () => {
+    const registry = CompressionCodecs as unknown as Record<number, unknown>;
+    const placeholder = registry[CompressionTypes.ZSTD];
+    afterEach(() => {
+      registry[CompressionTypes.ZSTD] = placeholder;
+    });
+
+    it('decompresses batches of a codec the job registered', async () => {
+      registry[CompressionTypes.ZSTD] = () => ({ compress: async () => Buffer.alloc(0), decompress: async (buf: Buffer) => gunzipSync(buf) });
+      const bytes = Buffer.concat([encodeBatch({ baseOffset: 0, codec: CompressionTypes.ZSTD, records: [{ value: 'a' }, { value: 'b' }] }), encodeBatch({ baseOffset: 2, records: [{ value: 'c' }] })]);
+      const decompressed = await decompressAsync(bytes, 0);
+      const records = new FetchedRecords(countRecords(bytes));
+      expect(appendRecordBatches(bytes, 0, [], records, decompressed)).toBe(3);
+      expect(values(records)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('names the codec when none is registered', async () => {
+      const bytes = encodeBatch({ baseOffset: 0, codec: CompressionTypes.LZ4, records: [{ value: 'a' }] });
+      await expect(decompressAsync(bytes, 0)).rejects.toThrow(/lz4-compressed and no lz4 codec is registered/);
+      expect(() => appendRecordBatches(bytes, 0, [], new FetchedRecords(1))).toThrow(UnreadableRecordBatch);
+    });
   });
 
   it('names the message format of a batch older than v2', () => {

@@ -23,7 +23,8 @@
  * the transfer; kafkajs does not check it either.
  */
 import { gunzipSync } from 'node:zlib';
-import { CompressionCodecs } from 'kafkajs';
+// kafkajs is CommonJS, and Node's ESM loader does not see CompressionCodecs as a named export.
+import kafkajs from 'kafkajs';
 import type { AbortedTransaction } from './fetch-request.js';
 import { readInt64 } from './fetch-request.js';
 import { cursor, readVarint, readVarlong, type FetchedRecords } from './fetched-records.js';
@@ -38,6 +39,8 @@ const CONTROL = 0x20;
 /** The control record type of a transaction's ABORT marker (COMMIT is 1). */
 const ABORT = 0;
 const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+/** kafkajs's CompressionTypes member for each codec. */
+const CODEC_TYPES = ['None', 'GZIP', 'Snappy', 'LZ4', 'ZSTD'];
 
 /** A RecordBatch this reader cannot decode: an old message format, or a codec it lacks. */
 export class UnreadableRecordBatch extends Error {}
@@ -175,7 +178,7 @@ function decompressedOf(decompressed: Decompressed | undefined, batchStart: numb
 function missingCodec(compression: number): UnreadableRecordBatch {
   const name = CODEC_NAMES[compression] ?? `codec ${compression}`;
   return new UnreadableRecordBatch(
-    `a record batch is ${name}-compressed and no ${name} codec is registered: register one in kafkajs's CompressionCodecs (e.g. CompressionCodecs[CompressionTypes.${name === 'lz4' ? 'LZ4' : name.charAt(0).toUpperCase() + name.slice(1)}] = ...) before the job starts`,
+    `a record batch is ${name}-compressed and no ${name} codec is registered: register one in kafkajs's CompressionCodecs (CompressionCodecs[CompressionTypes.${CODEC_TYPES[compression] ?? compression}] = ..., e.g. from a kafkajs-${name} package) in the job's code`,
   );
 }
 
@@ -194,9 +197,7 @@ export async function decompressAsync(records: Buffer, fetchOffset: number): Pro
     const compression = records.readInt16BE(pos + 21) & COMPRESSION_MASK;
     const lastOffset = readInt64(records, pos) + records.readInt32BE(pos + 23);
     if (compression > 1 && records[pos + 16] === 2 && lastOffset >= fetchOffset) {
-      const codec = (CompressionCodecs as unknown as Record<number, (() => { decompress(buffer: Buffer): Promise<Buffer> }) | undefined>)[compression];
-      if (codec === undefined) throw missingCodec(compression);
-      (found ??= new Map()).set(pos, await codec().decompress(records.subarray(pos + HEADER_BYTES, batchEnd)));
+      (found ??= new Map()).set(pos, await codecOf(compression).decompress(records.subarray(pos + HEADER_BYTES, batchEnd)));
     }
     pos = batchEnd;
   }
@@ -215,4 +216,22 @@ export function countRecords(records: Buffer): number {
     pos = batchEnd;
   }
   return count;
+}
+
+interface Codec {
+  decompress(buffer: Buffer): Promise<Buffer>;
+}
+
+/** The codec registered in kafkajs's CompressionCodecs, whose placeholders throw KafkaJSNotImplemented until the job registers one. */
+function codecOf(compression: number): Codec {
+  const factory = (kafkajs.CompressionCodecs as unknown as Record<number, (() => Codec) | undefined>)[compression];
+  let codec: Codec | undefined;
+  try {
+    codec = factory?.();
+  } catch (error) {
+    if ((error as Error)?.name === 'KafkaJSNotImplemented') throw missingCodec(compression);
+    throw error;
+  }
+  if (typeof codec?.decompress !== 'function') throw missingCodec(compression);
+  return codec;
 }

@@ -4,7 +4,7 @@
  * to `'emit'` them. The decoder is built once per reader; per record it is plain calls.
  */
 import type { OutputTag, ProcessContext, Collector } from '@sage/core';
-import type { KafkaMessage } from 'kafkajs';
+import type { FetchedRecords } from './fetch/fetched-records.js';
 
 /** A record with its metadata; `B` is how keys and header values come: strings or Buffers. */
 export interface KafkaRecord<V, B extends string | Buffer = string> {
@@ -72,93 +72,70 @@ export function routeDecodeFailures<T>(tag: OutputTag<DecodeFailure>): {
 /** Returned by a decoder for a record that produces no value (a tombstone under a built-in deserializer). */
 export const NO_VALUE: unique symbol = Symbol('KafkaSource.noValue');
 
-/** Decodes one fetched message; throws what the deserializer throws. */
-export type RecordDecoder = (message: KafkaMessage, topic: string, partition: number, offset: number, timestamp: number) => unknown;
+/**
+ * Decodes record `i` of a fetch; throws what the deserializer throws. The built-ins read the value
+ * straight from the fetched bytes; only a function or `withMetadata` makes Buffers and objects.
+ */
+export type RecordDecoder = (records: FetchedRecords, i: number, topic: string, partition: number) => unknown;
 
 export function createRecordDecoder(deserializer: KafkaDeserializer<unknown>, withMetadata: boolean, keyFormat: 'string' | 'raw'): RecordDecoder {
   const value = valueDecoder(deserializer);
   if (!withMetadata) return value;
-  const key = keyFormat === 'string' ? stringOrNull : bufferOrNull;
-  const headers = keyFormat === 'string' ? stringHeaders : rawHeaders;
-  return (message, topic, partition, offset, timestamp) => {
-    const decoded = value(message, topic, partition, offset, timestamp);
+  const asString = keyFormat === 'string';
+  return (records, i, topic, partition) => {
+    const decoded = value(records, i, topic, partition);
     if (decoded === NO_VALUE) return NO_VALUE;
     const record: KafkaRecord<unknown, string | Buffer> = {
       topic,
       partition,
-      offset,
-      timestamp,
-      key: key(message.key),
+      offset: records.offsets[i]!,
+      timestamp: records.timestamps[i]!,
+      key: asString ? records.keyString(i) : records.key(i),
       value: decoded,
-      headers: headers(message.headers),
+      headers: asString ? records.stringHeaders(i) : records.rawHeaders(i),
     };
     return record;
   };
 }
 
+/** Node's Buffer has the UTF-8 decoder that toString('utf8', start, end) ends in, without its argument checks. */
+type Utf8Sliceable = Buffer & { utf8Slice?(start: number, end: number): string };
+const HAS_UTF8_SLICE = typeof (Buffer.prototype as Utf8Sliceable).utf8Slice === 'function';
+
+function utf8Value(records: FetchedRecords, i: number): string {
+  const buf = records.buffers[records.bufferOf[i]!]! as Utf8Sliceable;
+  return HAS_UTF8_SLICE ? buf.utf8Slice!(records.valueStart[i]!, records.valueEnd[i]!) : buf.toString('utf8', records.valueStart[i]!, records.valueEnd[i]!);
+}
+
 function valueDecoder(deserializer: KafkaDeserializer<unknown>): RecordDecoder {
   switch (deserializer) {
     case 'string':
-      return (message) => (message.value === null ? NO_VALUE : message.value.toString('utf8'));
+      return (records, i) => (records.valueStart[i]! < 0 ? NO_VALUE : utf8Value(records, i));
     case 'json':
-      return (message) => (message.value === null ? NO_VALUE : JSON.parse(message.value.toString('utf8')));
+      return (records, i) => (records.valueStart[i]! < 0 ? NO_VALUE : JSON.parse(utf8Value(records, i)));
     case 'raw':
-      return (message) => (message.value === null ? NO_VALUE : message.value);
+      return (records, i) => records.value(i) ?? NO_VALUE;
     default: {
       const fn = deserializer;
-      return (message, topic, partition, offset, timestamp) => fn(rawRecord(message, topic, partition, offset, timestamp));
+      return (records, i, topic, partition) => fn(rawRecord(records, i, topic, partition));
     }
   }
 }
 
-export function rawRecord(message: KafkaMessage, topic: string, partition: number, offset: number, timestamp: number): KafkaRawRecord {
-  return { topic, partition, offset, timestamp, key: bufferOrNull(message.key), value: bufferOrNull(message.value), headers: rawHeaders(message.headers) };
+export function rawRecord(records: FetchedRecords, i: number, topic: string, partition: number): KafkaRawRecord {
+  return { topic, partition, offset: records.offsets[i]!, timestamp: records.timestamps[i]!, key: records.key(i), value: records.value(i), headers: records.rawHeaders(i) };
 }
 
-export function decodeFailure(message: KafkaMessage, topic: string, partition: number, offset: number, timestamp: number, error: unknown): DecodeFailure {
+export function decodeFailure(records: FetchedRecords, i: number, topic: string, partition: number, error: unknown): DecodeFailure {
   return {
     kind: 'KafkaDecodeFailure',
     topic,
     partition,
-    offset,
-    timestamp,
-    key: bufferOrNull(message.key),
-    value: bufferOrNull(message.value),
-    headers: rawHeaders(message.headers),
+    offset: records.offsets[i]!,
+    timestamp: records.timestamps[i]!,
+    key: records.key(i),
+    value: records.value(i),
+    headers: records.rawHeaders(i),
     error: error instanceof Error ? error.message : String(error),
   };
-}
-
-function bufferOrNull(bytes: Buffer | string | null | undefined): Buffer | null {
-  if (bytes === null || bytes === undefined) return null;
-  return typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-}
-
-function stringOrNull(bytes: Buffer | string | null | undefined): string | null {
-  if (bytes === null || bytes === undefined) return null;
-  return typeof bytes === 'string' ? bytes : bytes.toString('utf8');
-}
-
-type RawHeaders = KafkaMessage['headers'];
-
-function rawHeaders(headers: RawHeaders): Record<string, Buffer | Buffer[]> {
-  const out: Record<string, Buffer | Buffer[]> = {};
-  if (headers === undefined) return out;
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map((v) => bufferOrNull(v) ?? Buffer.alloc(0)) : (bufferOrNull(value) ?? Buffer.alloc(0));
-  }
-  return out;
-}
-
-function stringHeaders(headers: RawHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  if (headers === undefined) return out;
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map((v) => stringOrNull(v) ?? '') : (stringOrNull(value) ?? '');
-  }
-  return out;
 }

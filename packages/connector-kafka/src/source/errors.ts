@@ -7,6 +7,7 @@ export type KafkaSourceErrorCode =
   | 'TopicNotFound'
   | 'MetadataLookupFailed'
   | 'ConsumerFailed'
+  | 'FetchFailed'
   | 'UndecodableRecord';
 
 /** A KafkaSource could not start, could not read, or met a record it could not decode. */

@@ -1,10 +1,11 @@
 /**
  * The records a reader has fetched and not yet emitted, in fetch order, as chunks of one partition
- * each. It holds at most `capacity` records: the consumer takes only what fits and pauses its
- * partitions when it is full (see GroupFetcher), so a backpressured job stops fetching instead of
- * buffering without bound.
+ * each. It holds at most `capacity` records: the fetcher pushes only what fits and the rest of a
+ * fetch as room appears, and fetches a partition again only once all of its last fetch is in (see
+ * fetch/partition-fetcher.ts), so a backpressured job stops fetching instead of buffering without
+ * bound.
  */
-import type { KafkaMessage } from 'kafkajs';
+import type { FetchedRecords } from './fetch/fetched-records.js';
 
 /** A partition this reader owns, and how far it has got. */
 export interface PartitionState {
@@ -20,14 +21,15 @@ export interface PartitionState {
 
 export interface FetchedChunk {
   readonly split: PartitionState;
-  readonly messages: readonly KafkaMessage[];
-  /** Index of the next message to emit. */
+  /** One fetch's records of the partition; a chunk is a range of them. */
+  readonly records: FetchedRecords;
+  /** Index of the next record to emit. */
   next: number;
-  /** Index after the last message that belongs to the chunk. */
+  /** Index after the last record that belongs to the chunk. */
   readonly end: number;
   /**
    * The partition's position once the chunk is emitted: past its last record, and past the control
-   * records and aborted transactions kafkajs filtered out after it, which never reach the reader.
+   * records and aborted transactions the fetch left out after it, which never reach the reader.
    */
   readonly endPosition: number;
 }

@@ -1,16 +1,19 @@
 /**
  * One subtask's KafkaSource reader. start() finds the partitions this subtask owns and where each
- * starts (restored offsets, or the starting-offsets mode), then a GroupFetcher fills the FetchBuffer
- * in the background. pollNext() emits from the buffer without waiting and moves each partition's
- * position past every record it emits, so snapshotState() — taken between two polls — is exactly
+ * starts (restored offsets, or the starting-offsets mode), joins the consumer group (GroupMembership),
+ * then a PartitionFetcher fills the FetchBuffer in the background from the reader's own positions.
+ * pollNext() emits from the buffer without waiting and moves each partition's position past every
+ * record it emits, so snapshotState() — taken between two polls — is exactly
  * what was emitted. Offsets go to the consumer group only once the checkpoint holding them completes.
  */
 import { Kafka, logLevel as KafkaLogLevel, type Admin } from 'kafkajs';
 import type { InputStatus, ReaderOutput, SourceReader, SourceReaderContext } from '@sage/core';
 import { createRecordDecoder, decodeFailure, NO_VALUE, type RecordDecoder } from './deserializers.js';
+import { BrokerConnections } from '../common/kafkajs-internals.js';
 import { KafkaSourceError } from './errors.js';
 import { FetchBuffer, type FetchedChunk, type PartitionState } from './fetch-buffer.js';
-import { GroupFetcher } from './group-fetcher.js';
+import { PartitionFetcher } from './fetch/partition-fetcher.js';
+import { GroupMembership } from './group-membership.js';
 import type { ResolvedKafkaSourceOptions } from './options.js';
 import { discoverPartitions, endOffsets, startingOffsets, type TopicPartition } from './partition-discovery.js';
 import { ownerOf, partitionKey, restoredSplits, type KafkaPartitionSplit } from './partition-split.js';
@@ -35,9 +38,9 @@ export interface KafkaSourceReaderMetrics {
   /** Records fetched and not yet emitted, now and at most: never above `maxBufferedRecords`. */
   readonly bufferedRecords: number;
   readonly peakBufferedRecords: number;
-  /** Times fetching was paused because the buffer was full. */
+  /** Times the buffer stayed full for consumer.maxWaitTimeMs while fetched records waited for room. */
   backpressurePauses: number;
-  /** Partitions the consumer is not fetching now (full buffer, or a bounded partition that is done). */
+  /** Partitions not being fetched now (their last fetch waits for room, or bounded and done). */
   readonly pausedPartitions: number;
   /** From start() being called to the consumer's first group join completing. */
   startupMs: number | undefined;
@@ -57,7 +60,9 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
   private readonly decode: RecordDecoder;
   private kafka: Kafka | undefined;
   private admin: Admin | undefined;
-  private fetcher: GroupFetcher | undefined;
+  private membership: GroupMembership | undefined;
+  private connections: BrokerConnections | undefined;
+  private fetcher: PartitionFetcher | undefined;
   private failure: Error | undefined;
   /** True while a deserializer runs: an exception then is a decode error, not the job's. */
   private decoding = false;
@@ -90,9 +95,7 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
     } catch (error) {
       // The task never closes a reader whose start failed: let go of the connections here.
       clearInterval(this.discoveryTimer);
-      await Promise.allSettled([this.fetcher?.stop(), this.admin?.disconnect()]);
-      this.fetcher = undefined;
-      this.admin = undefined;
+      await this.disconnect();
       throw error;
     }
   }
@@ -146,13 +149,12 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
     while (chunk !== undefined && budget > 0) {
       budget -= this.emitFrom(chunk, output, budget);
       if (chunk.next < chunk.end) break;
-      // Past what kafkajs filtered after the chunk's last record (control records, aborted records).
+      // Past what the fetch left out after the chunk's last record (control records, aborted records).
       if (chunk.endPosition > chunk.split.position) chunk.split.position = chunk.endPosition;
       buffer.shift();
       chunk = buffer.peek();
     }
     this.metrics.recordsRead += RECORDS_PER_POLL - budget;
-    this.fetcher?.resumeIfDrained();
     if (!buffer.isEmpty) return 'more';
     if (this.options.bounded && this.allFinished()) return 'end';
     return budget < RECORDS_PER_POLL ? 'more' : 'nothing';
@@ -183,7 +185,7 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
   notifyCheckpointComplete(checkpointId: number): void {
     const splits = this.pendingCommits.get(checkpointId);
     for (const id of [...this.pendingCommits.keys()]) if (id <= checkpointId) this.pendingCommits.delete(id);
-    if (splits === undefined || this.fetcher === undefined) return;
+    if (splits === undefined || this.membership === undefined) return;
     this.nextCommit = splits;
     this.committing ??= this.commitPending().finally(() => (this.committing = undefined));
   }
@@ -198,13 +200,21 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
     clearInterval(this.discoveryTimer);
     await this.discovery;
     await this.commitsSettled();
-    const results = await Promise.allSettled([this.fetcher?.stop(), this.admin?.disconnect()]);
-    this.fetcher = undefined;
-    this.admin = undefined;
+    const failed = await this.disconnect();
     // The source keeps this reader's metrics, and through them the reader: keep no records alive.
     this.buffer.clear();
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+  }
+
+  /** Stops fetching and closes every connection; returns the first close that failed. */
+  private async disconnect(): Promise<PromiseRejectedResult | undefined> {
+    this.fetcher?.stop();
+    const results = await Promise.allSettled([this.membership?.stop(), this.connections?.disconnect(), this.admin?.disconnect()]);
+    this.fetcher = undefined;
+    this.membership = undefined;
+    this.connections = undefined;
+    this.admin = undefined;
+    return results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   }
 
   /**
@@ -213,7 +223,8 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
    * other exception (the chained operators run inside collect) propagates.
    */
   private emitFrom(chunk: FetchedChunk, output: ReaderOutput<unknown>, budget: number): number {
-    const { messages, split } = chunk;
+    const { records, split } = chunk;
+    const { offsets, timestamps } = records;
     const { topic, partition } = split;
     const decode = this.decode;
     const first = chunk.next;
@@ -222,14 +233,12 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
     while (i < stop) {
       try {
         for (; i < stop; i++) {
-          const message = messages[i]!;
-          const offset = Number(message.offset);
-          const timestamp = Number(message.timestamp);
+          const timestamp = timestamps[i]!;
           this.decoding = true;
-          const value = decode(message, topic, partition, offset, timestamp);
+          const value = decode(records, i, topic, partition);
           this.decoding = false;
-          split.position = offset + 1;
-          // -1: a record of the old message format, which has no timestamp.
+          split.position = offsets[i]! + 1;
+          // -1: a record whose producer gave no timestamp.
           if (value !== NO_VALUE) output.collect(value, timestamp >= 0 ? timestamp : undefined);
         }
       } catch (error) {
@@ -245,10 +254,10 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
   }
 
   private onDecodeError(chunk: FetchedChunk, index: number, error: unknown, output: ReaderOutput<unknown>): void {
-    const message = chunk.messages[index]!;
+    const { records } = chunk;
     const { topic, partition } = chunk.split;
-    const offset = Number(message.offset);
-    const timestamp = Number(message.timestamp);
+    const offset = records.offsets[index]!;
+    const timestamp = records.timestamps[index]!;
     switch (this.options.onDecodeError) {
       case 'fail':
         throw new KafkaSourceError(
@@ -261,7 +270,7 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
         break;
       case 'emit':
         this.metrics.decodeFailures++;
-        output.collect(decodeFailure(message, topic, partition, offset, timestamp, error), timestamp >= 0 ? timestamp : undefined);
+        output.collect(decodeFailure(records, index, topic, partition, error), timestamp >= 0 ? timestamp : undefined);
         break;
     }
     chunk.split.position = offset + 1;
@@ -307,21 +316,46 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
     return states;
   }
 
+  /**
+   * Joins the group, then fetches: the first join must be complete before the first fetch, so that
+   * start() reports a group that cannot be joined, and startup time includes the join.
+   */
   private async startFetcher(): Promise<void> {
-    const fetcher = new GroupFetcher({
-      kafka: this.kafka!,
+    await this.joinGroup();
+    const admin = this.admin!;
+    this.connections = await BrokerConnections.connect(this.kafka!, 'fetch');
+    const fetcher = new PartitionFetcher({
+      connections: this.connections,
       options: this.options,
       buffer: this.buffer,
+      partitions: this.partitions,
+      earliestOffset: async (topic, partition) => {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        const found = offsets.find((o) => o.partition === partition);
+        if (found === undefined) throw new Error(`no offsets for partition ${partition} of '${topic}'`);
+        return Number(found.low);
+      },
+      onFailure: (error) => this.fail(error),
+      onPause: () => this.metrics.backpressurePauses++,
+    });
+    this.fetcher = fetcher;
+    await fetcher.start();
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private async joinGroup(): Promise<void> {
+    const membership = new GroupMembership({
+      kafka: this.kafka!,
+      options: this.options,
       partitions: this.partitions,
       onFailure: (error) => this.fail(error),
       onJoin: (durationMs) => {
         this.metrics.groupJoins++;
         this.metrics.lastGroupJoinMs = durationMs;
       },
-      onPause: () => this.metrics.backpressurePauses++,
     });
-    this.fetcher = fetcher;
-    await fetcher.start();
+    this.membership = membership;
+    await membership.start();
     if (this.failure !== undefined) throw this.failure;
   }
 
@@ -337,8 +371,14 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
       for (const p of mine) this.partitions.set(partitionKey(p.topic, p.partition), partitionState(p, starts.get(partitionKey(p.topic, p.partition))!, undefined));
       this.metrics.partitions = this.partitions.size;
       // kafkajs cannot change a running consumer's topics: a new member joins with all partitions.
-      await this.fetcher?.stop();
-      if (!this.closed) await this.startFetcher();
+      await this.membership?.stop();
+      this.membership = undefined;
+      if (this.closed) return;
+      if (this.fetcher === undefined) await this.startFetcher();
+      else {
+        await this.joinGroup();
+        this.fetcher.schedule();
+      }
     } catch (error) {
       this.fail(error as Error);
     }
@@ -349,7 +389,7 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
       const splits = this.nextCommit;
       this.nextCommit = undefined;
       try {
-        await this.fetcher?.commit(splits);
+        await this.membership?.commit(splits);
         this.metrics.commitsSucceeded++;
       } catch (error) {
         // Monitoring only: the positions are safe in the checkpoint, and the next one commits again.

@@ -4,6 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReaderOutput, SourceReader, SourceReaderContext } from '@sage/core';
+import type { Transaction } from 'kafkajs';
+import { committedValues, readCommitted, settled } from '../common/read-committed.js';
 import { TestTopics, TEST_BROKERS } from '../common/test-topics.js';
 import type { DecodeFailure, KafkaRecord } from './deserializers.js';
 import { KafkaSourceError } from './errors.js';
@@ -175,6 +177,60 @@ describe('KafkaSource reading', () => {
       expect(out.values).toEqual(['kept']);
     } finally {
       await producer.disconnect();
+    }
+  });
+
+  it('emits exactly what a read_committed Java consumer reads when transactions on a partition end in another order than they began', async () => {
+    const topic = await topics.create(1);
+    const producerOf = async (name: string) => {
+      const producer = topics.kafka.producer({ transactionalId: `sage-test-source-${name}-${Date.now()}`, maxInFlightRequests: 1, idempotent: true, allowAutoTopicCreation: false });
+      await producer.connect();
+      return producer;
+    };
+    const a = await producerOf('a');
+    const b = await producerOf('b');
+    try {
+      const send = (tx: Transaction, value: string) => tx.send({ topic, acks: -1, messages: [{ partition: 0, value }] });
+      // Round 1: a begins, b begins; b commits first, then a aborts.
+      const a1 = await a.transaction();
+      await send(a1, 'a1-aborted-1');
+      const b1 = await b.transaction();
+      await send(b1, 'b1-committed-1');
+      await send(a1, 'a1-aborted-2');
+      await send(b1, 'b1-committed-2');
+      await b1.commit();
+      await a1.abort();
+      // Round 2: b begins, a begins; a aborts first, then b aborts: two aborted transactions the
+      // broker lists in the order they ended, not by first offset.
+      const b2 = await b.transaction();
+      await send(b2, 'b2-aborted-1');
+      const a2 = await a.transaction();
+      await send(a2, 'a2-aborted-1');
+      await send(b2, 'b2-aborted-2');
+      await a2.abort();
+      await send(b2, 'b2-aborted-3');
+      await b2.abort();
+      // Round 3: a begins, b begins; b commits, then a commits.
+      const a3 = await a.transaction();
+      await send(a3, 'a3-committed-1');
+      const b3 = await b.transaction();
+      await send(b3, 'b3-committed-1');
+      await b3.commit();
+      await send(a3, 'a3-committed-2');
+      await a3.commit();
+    } finally {
+      await Promise.all([a.disconnect(), b.disconnect()]);
+    }
+    const view = await readCommitted(TEST_BROKERS, topic);
+    expect(settled(view)).toBe(true);
+    const judged = committedValues(view);
+    expect(judged).toEqual(['b1-committed-1', 'b1-committed-2', 'a3-committed-1', 'b3-committed-1', 'a3-committed-2']);
+    // Small fetches too, so that transactions and their markers fall on fetch boundaries.
+    for (const maxBytesPerPartition of [256 * 1024, 200]) {
+      const reader = await started(source<string>(topic, topics.group(), { bounded: true, consumer: { ...FAST, maxBytesPerPartition } }), context(0, 1));
+      const out = emitted<string>();
+      expect(await drive(reader, out, () => false)).toBe(true);
+      expect(out.values).toEqual(judged);
     }
   });
 

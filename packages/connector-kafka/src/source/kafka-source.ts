@@ -7,6 +7,7 @@
  * record exactly once. See the README's KafkaSource section for the whole contract.
  */
 import type { Source, SourceReader, SourceReaderContext } from '@sage/core';
+import { checkConnectionInternals } from '../common/kafkajs-internals.js';
 import type { KafkaRawRecord } from './deserializers.js';
 import { KafkaSourceReader, type KafkaSourceReaderMetrics } from './kafka-source-reader.js';
 import { resolveOptions, type KafkaSourceOptions, type ResolvedKafkaSourceOptions } from './options.js';
@@ -32,6 +33,8 @@ export class KafkaSource<T = string> implements Source<T, KafkaPartitionSplit> {
   constructor(options: KafkaSourceOptions);
   constructor(options: KafkaSourceOptions) {
     this.options = resolveOptions(options);
+    // Fails when the job is built, not in a running task, if kafkajs lacks what the fetch path uses.
+    checkConnectionInternals('fetch');
     this.boundedness = this.options.bounded ? 'bounded' : 'unbounded';
   }
 

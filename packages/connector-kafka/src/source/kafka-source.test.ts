@@ -478,6 +478,22 @@ describe('KafkaSource failures', () => {
 });
 
 describe('KafkaSource state', () => {
+  it('goes on from the earliest retained record when retention deleted the records at its restored position', async () => {
+    const topic = await topics.create(1);
+    const values = await topics.produceNumbered(topic, 1, 10);
+    const admin = await topics.connect();
+    // kafkajs's deleteTopicRecords finds the leader only in metadata it already holds.
+    await admin.fetchTopicMetadata({ topics: [topic] });
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '5' }] });
+    // The checkpoint is older than the retention cut: offset 2 is gone, the broker answers OFFSET_OUT_OF_RANGE.
+    const state: KafkaPartitionSplit[] = [{ topic, partition: 0, offset: 2, stoppingOffset: 10 }];
+    const reader = await started(source<string>(topic, topics.group(), { bounded: true }), context(0, 1, state, 1));
+    const out = emitted<string>();
+    expect(await drive(reader, out, () => false)).toBe(true);
+    expect(out.values).toEqual(values.slice(5));
+    expect(reader.snapshotState(1)).toEqual([{ topic, partition: 0, offset: 10, stoppingOffset: 10 }]);
+  });
+
   it('restores at another parallelism from union state and reads every remaining record exactly once', async () => {
     const topic = await topics.create(5);
     const expected = await topics.produceNumbered(topic, 5, 500);

@@ -80,8 +80,8 @@ export interface KafkaSourceOptions {
   /** Look for new partitions (and, with a pattern, new topics) this often. Off by default; never in bounded mode. */
   readonly partitionDiscoveryIntervalMs?: number;
   /**
-   * Records a subtask holds between fetching and emitting them. When full, the reader pauses its
-   * partitions in the consumer and fetches again once half is emitted. Default 10000.
+   * Records a subtask holds between fetching and emitting them. When full, the rest of a fetch waits
+   * for room, and its partitions are not fetched again until it is all in. Default 10000.
    */
   readonly maxBufferedRecords?: number;
   /** Connection settings for kafkajs. */
@@ -97,12 +97,15 @@ export interface KafkaConsumerTuning {
   readonly heartbeatIntervalMs?: number;
   /** Default 10000. */
   readonly rebalanceTimeoutMs?: number;
-  /** How long a fetch waits for data at the broker, and a paused consumer between checks. Default 250. */
+  /**
+   * How long a fetch waits for data at the broker, how long a full buffer may stay full before that
+   * counts as a backpressure pause, and how long the group member sleeps between its checks. Default 250.
+   */
   readonly maxWaitTimeMs?: number;
   /**
-   * Default 256 KiB. kafkajs decodes a whole fetch into message objects at once, and they live until
-   * the job has emitted them: a smaller fetch keeps fewer of them alive across young-generation
-   * collections. A batch larger than this still comes whole (the broker always returns one).
+   * Default 256 KiB: with one request in flight per leader, enough to keep a subtask busy while the
+   * next fetch is on its way. A batch larger than this still comes whole when it is the first one of
+   * the response (the broker always returns one); partitions take turns at being first.
    */
   readonly maxBytesPerPartition?: number;
   /** Default 10 MiB. */

@@ -10,6 +10,7 @@
  *   responses => name [partition_responses]
  *     partition_responses => index error_code base_offset log_append_time_ms log_start_offset (v5+)
  */
+import { writeString } from '../../common/wire.js';
 
 export const MIN_PRODUCE_VERSION = 3;
 export const MAX_PRODUCE_VERSION = 7;
@@ -87,9 +88,3 @@ export function decodeProduceResponse(buf: Buffer, version: number): ProduceResp
   return { partitions, throttleTimeMs: buf.readInt32BE(pos) };
 }
 
-function writeString(buf: Buffer, pos: number, value: string | null): number {
-  if (value === null) return buf.writeInt16BE(-1, pos);
-  const length = buf.write(value, pos + 2);
-  buf.writeInt16BE(length, pos);
-  return pos + 2 + length;
-}

@@ -12,7 +12,7 @@
  */
 import { KafkaSinkError } from '../errors.js';
 import { crc32c } from './crc32c.js';
-import { sizeOfVarint, sizeOfVarlong, writeInt64, writeVarint, writeVarlong } from './varint.js';
+import { sizeOfVarint, sizeOfVarlong, writeInt64, writeVarint, writeVarlong } from '../../common/wire.js';
 
 /** A record's headers, as kafkajs takes them: a value may be a list (the key repeats), null or undefined (a null value). */
 export type RecordHeaders = Readonly<Record<string, string | Buffer | null | undefined | readonly (string | Buffer)[]>>;

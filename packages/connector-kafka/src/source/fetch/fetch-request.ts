@@ -16,6 +16,7 @@
  * 285 years at a million records a second, and producer ids (handed out one by one) never do.
  */
 import type { KafkaApi } from '../../common/kafkajs-internals.js';
+import { readInt64, writeInt64, writeString } from '../../common/wire.js';
 
 export const FETCH: KafkaApi = { key: 1, name: 'Fetch', min: 4, max: 4 };
 
@@ -74,8 +75,7 @@ export function encodeFetchRequest({ maxWaitMs, minBytes, maxBytes, topics }: Fe
   pos = buf.writeInt8(READ_COMMITTED, pos);
   pos = buf.writeInt32BE(topics.length, pos);
   for (const { topic, partitions } of topics) {
-    const length = buf.write(topic, pos + 2);
-    pos = buf.writeInt16BE(length, pos) + length;
+    pos = writeString(buf, pos, topic);
     pos = buf.writeInt32BE(partitions.length, pos);
     for (const { partition, fetchOffset, maxBytes: partitionMaxBytes } of partitions) {
       pos = buf.writeInt32BE(partition, pos);
@@ -128,13 +128,3 @@ export function decodeFetchResponse(buf: Buffer): FetchResponse {
   return { throttleTimeMs, partitions };
 }
 
-/** A big-endian int64 as a number: exact below 2^53 (see the module comment). */
-export function readInt64(buf: Buffer, pos: number): number {
-  return buf.readInt32BE(pos) * 0x1_0000_0000 + buf.readUInt32BE(pos + 4);
-}
-
-function writeInt64(buf: Buffer, pos: number, value: number): number {
-  const high = Math.floor(value / 0x1_0000_0000);
-  buf.writeInt32BE(high, pos);
-  return buf.writeUInt32BE(value - high * 0x1_0000_0000, pos + 4);
-}

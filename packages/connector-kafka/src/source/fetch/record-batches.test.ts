@@ -1,8 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeVarint, writeVarlong } from '../../sink/produce/varint.js';
-import { decodeFetchResponse, encodeFetchRequest, readInt64 } from './fetch-request.js';
+import { readInt64, writeInt64, writeVarint, writeVarlong } from '../../common/wire.js';
+import { decodeFetchResponse, encodeFetchRequest } from './fetch-request.js';
 import { FetchedRecords } from './fetched-records.js';
 import { appendRecordBatches, countRecords, decompressAsync, UnreadableRecordBatch } from './record-batches.js';
 
@@ -63,10 +63,6 @@ function encodeRecord(r: TestRecord, index: number): Buffer {
   const length = Buffer.alloc(5);
   const lengthEnd = writeVarint(length, 0, pos);
   return Buffer.concat([length.subarray(0, lengthEnd), body.subarray(0, pos)]);
-}
-
-function writeInt64(buf: Buffer, pos: number, value: number): void {
-  buf.writeBigInt64BE(BigInt(value), pos);
 }
 
 function encodeBatch(b: TestBatch): Buffer {

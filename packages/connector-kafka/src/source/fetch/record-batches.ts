@@ -25,8 +25,8 @@
 import { gunzipSync } from 'node:zlib';
 // kafkajs is CommonJS, and Node's ESM loader does not see CompressionCodecs as a named export.
 import kafkajs from 'kafkajs';
+import { readInt64 } from '../../common/wire.js';
 import type { AbortedTransaction } from './fetch-request.js';
-import { readInt64 } from './fetch-request.js';
 import { cursor, readVarint, readVarlong, type FetchedRecords } from './fetched-records.js';
 
 const HEADER_BYTES = 61;

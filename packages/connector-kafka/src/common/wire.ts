@@ -1,7 +1,10 @@
 /**
- * Kafka's variable-length integers (zig-zag, then 7 bits a byte, low bits first, as protobuf), on plain
- * numbers: a record's lengths and offset delta are int32 varints, its timestamp delta an int64
- * varlong, which a JavaScript number holds exactly up to 2^53.
+ * Kafka's primitive types as the sink's and the source's own encoders and decoders write and read
+ * them, on plain numbers: variable-length integers (zig-zag, then 7 bits a byte, low bits first, as
+ * protobuf; a record's lengths and offset delta are int32 varints, its timestamp delta an int64
+ * varlong), big-endian int64s (offsets, timestamps, producer ids; exact up to 2^53, see
+ * source/fetch/fetch-request.ts) and int16-length strings. Reading varints is
+ * source/fetch/fetched-records.ts's, with its shared cursor.
  */
 
 /** Bytes of the varint of an int32. */
@@ -57,9 +60,22 @@ export function writeVarlong(buf: Uint8Array, pos: number, value: number): numbe
   return pos;
 }
 
-/** Writes a safe integer as a big-endian int64. */
-export function writeInt64(buf: Buffer, pos: number, value: number): void {
+/** Writes a safe integer as a big-endian int64; returns the position after it. */
+export function writeInt64(buf: Buffer, pos: number, value: number): number {
   const high = Math.floor(value / 0x1_0000_0000);
   buf.writeInt32BE(high, pos);
-  buf.writeUInt32BE(value - high * 0x1_0000_0000, pos + 4);
+  return buf.writeUInt32BE(value - high * 0x1_0000_0000, pos + 4);
+}
+
+/** A big-endian int64 as a number: exact below 2^53. */
+export function readInt64(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos) * 0x1_0000_0000 + buf.readUInt32BE(pos + 4);
+}
+
+/** Writes a nullable string (int16 length in bytes, -1 for null, then UTF-8); returns the position after it. */
+export function writeString(buf: Buffer, pos: number, value: string | null): number {
+  if (value === null) return buf.writeInt16BE(-1, pos);
+  const length = buf.write(value, pos + 2);
+  buf.writeInt16BE(length, pos);
+  return pos + 2 + length;
 }

@@ -136,26 +136,26 @@ function appendRecords(buf: Buffer, at: number, count: number, baseOffset: numbe
     offsets[n] = offset;
     timestamps[n] = logAppendTime >= 0 ? logAppendTime : firstTimestamp + timestampDelta;
     bufferOf[n] = bufferIndex;
-    const keyLength = readVarint(buf);
-    if (keyLength < 0) keyStart[n] = -1;
-    else {
-      keyStart[n] = cursor.at;
-      keyEnd[n] = cursor.at + keyLength;
-      cursor.at += keyLength;
-    }
-    const valueLength = readVarint(buf);
-    if (valueLength < 0) valueStart[n] = -1;
-    else {
-      valueStart[n] = cursor.at;
-      valueEnd[n] = cursor.at + valueLength;
-      cursor.at += valueLength;
-    }
+    readBytesAt(buf, keyStart, keyEnd, n);
+    readBytesAt(buf, valueStart, valueEnd, n);
     headerCount[n] = readVarint(buf);
     headersStart[n] = cursor.at;
     cursor.at = recordEnd;
     n++;
   }
   out.count = n;
+}
+
+/** Records where the varint-length bytes at the cursor lie as `starts[n]`..`ends[n]` (start -1: null), and moves past them. */
+function readBytesAt(buf: Buffer, starts: Int32Array, ends: Int32Array, n: number): void {
+  const length = readVarint(buf);
+  if (length < 0) {
+    starts[n] = -1;
+    return;
+  }
+  starts[n] = cursor.at;
+  ends[n] = cursor.at + length;
+  cursor.at += length;
 }
 
 /** The type in the key of a control batch's (only) record: version(int16) type(int16). */

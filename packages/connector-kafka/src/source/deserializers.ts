@@ -98,21 +98,12 @@ export function createRecordDecoder(deserializer: KafkaDeserializer<unknown>, wi
   };
 }
 
-/** Node's Buffer has the UTF-8 decoder that toString('utf8', start, end) ends in, without its argument checks. */
-type Utf8Sliceable = Buffer & { utf8Slice?(start: number, end: number): string };
-const HAS_UTF8_SLICE = typeof (Buffer.prototype as Utf8Sliceable).utf8Slice === 'function';
-
-function utf8Value(records: FetchedRecords, i: number): string {
-  const buf = records.buffers[records.bufferOf[i]!]! as Utf8Sliceable;
-  return HAS_UTF8_SLICE ? buf.utf8Slice!(records.valueStart[i]!, records.valueEnd[i]!) : buf.toString('utf8', records.valueStart[i]!, records.valueEnd[i]!);
-}
-
 function valueDecoder(deserializer: KafkaDeserializer<unknown>): RecordDecoder {
   switch (deserializer) {
     case 'string':
-      return (records, i) => (records.valueStart[i]! < 0 ? NO_VALUE : utf8Value(records, i));
+      return (records, i) => (records.valueStart[i]! < 0 ? NO_VALUE : records.valueString(i));
     case 'json':
-      return (records, i) => (records.valueStart[i]! < 0 ? NO_VALUE : JSON.parse(utf8Value(records, i)));
+      return (records, i) => (records.valueStart[i]! < 0 ? NO_VALUE : JSON.parse(records.valueString(i)));
     case 'raw':
       return (records, i) => records.value(i) ?? NO_VALUE;
     default: {

@@ -70,7 +70,12 @@ export class FetchedRecords {
 
   keyString(i: number): string | null {
     const start = this.keyStart[i]!;
-    return start < 0 ? null : this.bufferOfRecord(i).toString('utf8', start, this.keyEnd[i]!);
+    return start < 0 ? null : utf8(this.bufferOfRecord(i), start, this.keyEnd[i]!);
+  }
+
+  /** The value as UTF-8 text; only for a record whose value is not null. */
+  valueString(i: number): string {
+    return utf8(this.bufferOfRecord(i), this.valueStart[i]!, this.valueEnd[i]!);
   }
 
   /** Headers as Buffers (a null header value as an empty one); a name sent more than once gets an array. */
@@ -107,6 +112,14 @@ export class FetchedRecords {
     }
     return out;
   }
+}
+
+/** Node's Buffer has the UTF-8 decoder that toString('utf8', start, end) ends in, without its argument checks. */
+type Utf8Sliceable = Buffer & { utf8Slice?(start: number, end: number): string };
+const HAS_UTF8_SLICE = typeof (Buffer.prototype as Utf8Sliceable).utf8Slice === 'function';
+
+function utf8(buf: Buffer, start: number, end: number): string {
+  return HAS_UTF8_SLICE ? (buf as Utf8Sliceable).utf8Slice!(start, end) : buf.toString('utf8', start, end);
 }
 
 /** No records: a fetch that only moved past control records or aborted transactions. */

@@ -299,11 +299,6 @@ export function checkConnectionInternals(usedFor: InternalsUser): void {
   internalsChecked.add(usedFor);
 }
 
-/** The produce path's check, run when a KafkaSink is built. */
-export function checkProduceInternals(): void {
-  checkConnectionInternals('produce');
-}
-
 /** The KafkaJSProtocolError kafkajs would throw for a Kafka error code. */
 export function protocolError(code: number): KafkaProtocolError {
   return kafkajsErrors.createErrorFromCode(code);

@@ -8,7 +8,7 @@
  * what a crashed attempt left open).
  */
 import type { Committer, Sink, SinkWriter, SinkWriterContext } from '@sage/core';
-import { checkKafkajsInternals, checkProduceInternals, transactionalKafka } from '../common/kafkajs-internals.js';
+import { checkConnectionInternals, checkKafkajsInternals, transactionalKafka } from '../common/kafkajs-internals.js';
 import { DirectDelivery } from './direct-delivery.js';
 import { forwardingLogCreator, kafkaConfig, plainKafka } from './kafka-client.js';
 import { KafkaCommitter, type KafkaCommittable } from './kafka-committer.js';
@@ -25,7 +25,7 @@ export class KafkaSink<T> implements Sink<T, KafkaCommittable> {
     this.options = resolveSinkOptions(options);
     // Fails at planning time, not in a task, when this kafkajs lacks an internal the sink relies on.
     if (this.options.deliveryGuarantee === 'exactly-once') checkKafkajsInternals();
-    else checkProduceInternals();
+    else checkConnectionInternals('produce');
   }
 
   createWriter(ctx: SinkWriterContext): SinkWriter<T, KafkaCommittable> {

@@ -1,6 +1,8 @@
 /** `sage` as a user runs it: a job file in a folder of its own, flags, arguments, failures, help. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sage } from '../support/sage-cli.js';
@@ -115,6 +117,30 @@ describe('sage run', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/-p, --parallelism <n>/);
     expect(run.stdout).toMatch(/--jobmanager <host:port>/);
+  });
+});
+
+describe('sage --version and the ./sage script', () => {
+  const version = (JSON.parse(readFileSync(join(repoRoot, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
+
+  it('prints the version of packages/cli/package.json with --version and -V', async () => {
+    for (const flag of ['--version', '-V']) {
+      const result = await sage([flag]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it('runs from any folder through a link onto PATH, with nothing but the command\'s own output on stdout', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'sage-path-'));
+    symlinkSync(join(repoRoot, 'sage'), join(bin, 'sage'));
+    const result = spawnSync('sh', ['-c', 'sage --version && sage run args.ts -- x'], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, SAGE_COMMAND: '' },
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${version}\n["x"]\n`);
   });
 });
 

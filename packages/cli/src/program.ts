@@ -1,4 +1,5 @@
 /** The `sage` command: one subcommand per module under commands/. */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { SageError } from '@sage/core';
 import { RpcError } from '@sage/rpc';
@@ -13,6 +14,7 @@ import { CliError, PLAN_ERROR_CODES } from './errors.js';
 export function createProgram(): Command {
   const program = new Command('sage')
     .description('Sage: a distributed stream processor for TypeScript.')
+    .version(cliVersion(), '-V, --version', "print Sage's version")
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const commands = [
@@ -30,6 +32,11 @@ export function createProgram(): Command {
     program.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return program;
+}
+
+/** The version of @sage/cli, read from its package.json beside dist/ (one source of truth, no copy to drift). */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 /** Runs the CLI; resolves with the exit code. */

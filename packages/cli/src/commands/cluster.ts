@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Command } from 'commander';
 import { port, positiveInteger } from '../cluster/option-parsers.js';
+import { sageCommand } from '../invocation.js';
 
 export function clusterCommand(): Command {
   const cluster = new Command('cluster').description('Run a local development cluster');
@@ -29,8 +30,8 @@ export function clusterCommand(): Command {
       }
       process.stderr.write(
         `Local cluster: JobManager at ${address}, ${options.taskmanagers} TaskManager(s) with ${options.slots} slot(s) each.\n` +
-          `Submit a job with: sage run job.ts -p ${options.taskmanagers * options.slots} --jobmanager ${address}\n` +
-          'Ctrl-C stops the cluster.\n',
+          `Submit a job with: ${sageCommand()} run job.ts -p ${options.taskmanagers * options.slots} --jobmanager ${address}\n` +
+          "Records that jobs print() appear here, on the TaskManagers' stdout. Ctrl-C stops the cluster.\n",
       );
       await new Promise<void>((resolve) => {
         let stopping = false;

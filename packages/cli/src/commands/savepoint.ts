@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { TERMINAL_JOB_STATES, withJobClient, type JobClient } from '../cluster/job-client.js';
 import { jobManagerOption } from '../cluster/option-parsers.js';
 import { CliError } from '../errors.js';
+import { sageCommand } from '../invocation.js';
 import { printFailure } from '../run/summary.js';
 import { formatBytes } from './units.js';
 
@@ -58,14 +59,14 @@ async function takeSavepoint(client: JobClient, jobId: string, stop: boolean): P
   const taken = await untilDone(client.triggerSavepoint(jobId, stop, SAVEPOINT_TIMEOUT_MS + CALL_GRACE_MS), deadline);
   if (taken === 'interrupted') {
     process.stderr.write(
-      `Stopped waiting. The JobManager may still complete the savepoint${stop ? ' and stop the job' : ''}: see sage status ${jobId} ${where}\n`,
+      `Stopped waiting. The JobManager may still complete the savepoint${stop ? ' and stop the job' : ''}: see ${sageCommand()} status ${jobId} ${where}\n`,
     );
     return 130;
   }
   if (taken === 'timed out') {
     throw new CliError(
       'SavepointTimeout',
-      `The savepoint of job ${jobId} did not complete within ${SAVEPOINT_TIMEOUT_MS / 60_000} minutes; the JobManager may still complete it: see sage status ${jobId} ${where}`,
+      `The savepoint of job ${jobId} did not complete within ${SAVEPOINT_TIMEOUT_MS / 60_000} minutes; the JobManager may still complete it: see ${sageCommand()} status ${jobId} ${where}`,
       1,
     );
   }
@@ -73,17 +74,17 @@ async function takeSavepoint(client: JobClient, jobId: string, stop: boolean): P
   process.stdout.write(`${savepointId}\n`);
   process.stderr.write(`Savepoint ${savepointId} complete: checkpoint ${checkpointId}, ${formatBytes(stateSize)} of state.\n`);
   if (!stop) {
-    process.stderr.write(`Start a job from it with: sage run <job> ${where} --from-savepoint ${savepointId}\n`);
+    process.stderr.write(`Start a job from it with: ${sageCommand()} run <job> ${where} --from-savepoint ${savepointId}\n`);
     return 0;
   }
 
   const ended = await untilDone(jobEnd(client, jobId), deadline);
   if (ended === 'interrupted') {
-    process.stderr.write(`Stopped waiting for job ${jobId} to end: see sage status ${jobId} ${where}\n`);
+    process.stderr.write(`Stopped waiting for job ${jobId} to end: see ${sageCommand()} status ${jobId} ${where}\n`);
     return 130;
   }
   if (ended === 'timed out') {
-    throw new CliError('StopTimeout', `Job ${jobId} did not end within ${SAVEPOINT_TIMEOUT_MS / 60_000} minutes of the stop: see sage status ${jobId} ${where}`, 1);
+    throw new CliError('StopTimeout', `Job ${jobId} did not end within ${SAVEPOINT_TIMEOUT_MS / 60_000} minutes of the stop: see ${sageCommand()} status ${jobId} ${where}`, 1);
   }
   const details = ended.value;
   const state = String(details.summary!.state);

@@ -3,6 +3,7 @@
  * that fails and restarts (RESTARTING, then RUNNING again) is followed through its restarts.
  */
 import { JobClient, TERMINAL_JOB_STATES } from '../cluster/job-client.js';
+import { sageCommand } from '../invocation.js';
 import { edgeVertices, type PlannedJob } from './plan.js';
 import { ProgressLine, type ProgressSample } from './progress.js';
 import { printFailure, printSummary } from './summary.js';
@@ -53,7 +54,7 @@ export async function runOnCluster(job: PlannedJob, address: string, options: Cl
     progress.stop();
     process.off('SIGINT', interrupt);
     if (interrupted) {
-      process.stderr.write(`Stopped following job ${jobId}; it keeps running. Cancel it with: sage cancel ${jobId} --jobmanager ${address}\n`);
+      process.stderr.write(`Stopped following job ${jobId}; it keeps running. Cancel it with: ${sageCommand()} cancel ${jobId} --jobmanager ${address}\n`);
       return 130;
     }
     const summary = details.summary!;

@@ -3,7 +3,7 @@
  * real Redis, the exactly-once FileSink. A process is killed with SIGKILL in the middle of a long
  * keyed job; the committed output must equal, line for line, the output of a run without failure.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -53,7 +53,17 @@ async function submit(args: readonly string[]): Promise<string> {
   return /[0-9a-f]{32}/.exec(submitted.stdout)![0];
 }
 
-/** Waits until the job runs and has completed at least `count` checkpoints. */
+/**
+ * A gate for tests/jobs/checkpointed-sums.ts: its source holds halfway until `open()`, so states the
+ * tests wait for (RUNNING with N checkpoints) hold until the test has acted; a job that ran to its end
+ * first would make the test wait for a state already gone.
+ */
+function gate(): { readonly file: string; open(): void } {
+  const file = join(mkdtempSync(join(tmpdir(), 'sage-gate-')), 'open');
+  return { file, open: () => writeFileSync(file, '') };
+}
+
+/** Waits until the job runs and has completed at least `count` checkpoints (held by its gate, it cannot end first). */
 async function waitForCheckpoints(jobId: string, count: number): Promise<void> {
   let last: unknown;
   await waitFor(
@@ -71,9 +81,11 @@ describe('exactly-once recovery on a cluster', () => {
   it('carries on after kill -9 of a TaskManager with every record committed exactly once', async () => {
     cluster = await TestCluster.start({ taskManagers: 2, slots: 2 });
     const out = mkdtempSync(join(tmpdir(), 'sage-eo-tm-'));
-    const jobId = await submit(['-p', '2', '--', '20000', '5000', out]);
+    const held = gate();
+    const jobId = await submit(['-p', '2', '--', '20000', '5000', out, held.file]);
     await waitForCheckpoints(jobId, 2);
     cluster.taskManagers[1]!.child.kill('SIGKILL');
+    held.open();
 
     const status = await cluster.waitForJobState(jobId, ['FINISHED', 'FAILED'], 120_000);
     expect(status.state, JSON.stringify(status.failure)).toBe('FINISHED');
@@ -84,10 +96,12 @@ describe('exactly-once recovery on a cluster', () => {
   it('carries on after kill -9 of the JobManager: a new JobManager takes the job back from Redis', async () => {
     cluster = await TestCluster.start({ taskManagers: 2, slots: 2 });
     const out = mkdtempSync(join(tmpdir(), 'sage-eo-jm-'));
-    const jobId = await submit(['-p', '2', '--', '20000', '5000', out]);
+    const held = gate();
+    const jobId = await submit(['-p', '2', '--', '20000', '5000', out, held.file]);
     await waitForCheckpoints(jobId, 2);
     await cluster.restartJobManager();
     await cluster.jobManager.waitForLog('Recovering job from the job store');
+    held.open();
 
     const status = await cluster.waitForJobState(jobId, ['FINISHED', 'FAILED'], 120_000);
     expect(status.state, JSON.stringify(status.failure)).toBe('FINISHED');
@@ -98,7 +112,8 @@ describe('exactly-once recovery on a cluster', () => {
     cluster = await TestCluster.start({ taskManagers: 2, slots: 2 });
     for (const parallelism of [3, 1]) {
       const out = mkdtempSync(join(tmpdir(), `sage-rescale-${parallelism}-`));
-      const jobId = await submit(['-p', '2', '--', '20000', '5000', out]);
+      // Never opened: the savepoint is taken while the source holds, halfway.
+      const jobId = await submit(['-p', '2', '--', '20000', '5000', out, gate().file]);
       await waitForCheckpoints(jobId, 2);
       const stop = await cluster.sage(['stop', jobId, '--savepoint']);
       expect(stop.code, stop.stderr).toBe(0);
@@ -118,7 +133,7 @@ describe('exactly-once recovery on a cluster', () => {
   it('refuses a savepoint with state for an operator the job no longer has, unless told to drop it', async () => {
     cluster = await TestCluster.start({ taskManagers: 1, slots: 2 });
     const out = mkdtempSync(join(tmpdir(), 'sage-uids-'));
-    const jobId = await submit(['-p', '2', '--', '20000', '5000', out]);
+    const jobId = await submit(['-p', '2', '--', '20000', '5000', out, gate().file]);
     await waitForCheckpoints(jobId, 1);
     const stop = await cluster.sage(['stop', jobId]);
     expect(stop.code, stop.stderr).toBe(0);
@@ -136,7 +151,8 @@ describe('exactly-once recovery on a cluster', () => {
     const storage = new RedisCheckpointStorage({ redis: REDIS, clusterId: cluster.clusterId });
     try {
       const out = mkdtempSync(join(tmpdir(), 'sage-corrupt-'));
-      const jobId = await submit(['-p', '2', '--', '20000', '5000', out]);
+      const held = gate();
+      const jobId = await submit(['-p', '2', '--', '20000', '5000', out, held.file]);
       await waitForCheckpoints(jobId, 3);
       // Kill the JobManager, damage the newest checkpoint's state in Redis, start a JobManager again.
       cluster.jobManager.child.kill('SIGKILL');
@@ -147,6 +163,7 @@ describe('exactly-once recovery on a cluster', () => {
       await cluster.restartJobManager();
       await cluster.jobManager.waitForLog(`Checkpoint ${newest!.checkpointId} of job ${jobId} cannot be restored`);
       await cluster.jobManager.waitForLog('falling back to an older checkpoint');
+      held.open();
       const status = await cluster.waitForJobState(jobId, ['FINISHED', 'FAILED'], 120_000);
       expect(status.state, JSON.stringify(status.failure)).toBe('FINISHED');
       // Restoring an older checkpoint repeats what was committed after it, and loses nothing.
@@ -155,7 +172,7 @@ describe('exactly-once recovery on a cluster', () => {
 
       // The same with every retained checkpoint damaged: the job fails, naming them.
       const out2 = mkdtempSync(join(tmpdir(), 'sage-corrupt-all-'));
-      const jobId2 = await submit(['-p', '2', '--', '20000', '5000', out2]);
+      const jobId2 = await submit(['-p', '2', '--', '20000', '5000', out2, gate().file]);
       await waitForCheckpoints(jobId2, 2);
       cluster.jobManager.child.kill('SIGKILL');
       await cluster.jobManager.exited;

@@ -1,13 +1,14 @@
 // tests/jobs/checkpointed-sums.ts with its keyed operator under a new uid: its savepoint state has no home here.
 import { defineJob } from '@sage/core';
 import { FileSink } from '@sage/connector-files';
+import { GatedSequence } from './gated-sequence.js';
 
 export default defineJob((env, args) => {
-  const [records = '20000', rate = '4000', out = 'out/checkpointed-sums'] = args;
+  const [records = '20000', rate = '4000', out = 'out/checkpointed-sums', gate] = args;
   env.setJobName('Checkpointed sums, renamed');
   env.enableCheckpointing(200);
   env
-    .fromSequence(0, Number(records) - 1, { recordsPerSecond: Number(rate) })
+    .fromSource(new GatedSequence(Number(records), Number(rate), Math.floor(Number(records) / 2), gate))
     .setParallelism(1)
     .uid('numbers')
     .map((n) => ({ key: n % 13, count: 1, sum: n }))

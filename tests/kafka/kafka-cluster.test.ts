@@ -66,16 +66,19 @@ function results(view: CommittedView): string[] {
   });
 }
 
-/** Written in batches of 100 every 100 ms (about 9 s), so the job is mid-stream when the TaskManager dies. */
-async function produceSlowly(topic: string, input: readonly Event[], progress: { done: boolean }): Promise<void> {
+/**
+ * Written in batches of 100 every 100 ms; the second half only once `killed` resolves, so the job is
+ * mid-stream when the TaskManager dies however long the checkpoints before the kill take.
+ */
+async function produceSlowly(topic: string, input: readonly Event[], killed: Promise<void>): Promise<void> {
   for (let i = 0; i < input.length; i += 100) {
+    if (i === input.length / 2) await killed;
     await topics.produce(
       topic,
       input.slice(i, i + 100).map((e) => ({ partition: e.partition, key: e.account, value: JSON.stringify({ account: e.account, amount: e.amount }) })),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  progress.done = true;
 }
 
 async function status(jobId: string): Promise<Status> {
@@ -121,8 +124,9 @@ async function runThroughKill(delivery: 'exactly-once' | 'at-least-once') {
   expect(submitted.code, submitted.stderr).toBe(0);
   const jobId = /[0-9a-f]{32}/.exec(submitted.stdout)![0];
   await waitForStatus(jobId, 'RUNNING', (s) => s.state === 'RUNNING');
-  const progress = { done: false };
-  const producing = produceSlowly(input, data, progress);
+  let markKilled!: () => void;
+  const killed = new Promise<void>((resolve) => (markKilled = resolve));
+  const producing = produceSlowly(input, data, killed);
 
   const beforeKill = await waitForStatus(jobId, 'two completed checkpoints', (s) => s.state === 'RUNNING' && s.checkpoints.completed >= 2);
   // The group's offsets trail the checkpoints: sampled now, they never cover more than the output a
@@ -132,8 +136,8 @@ async function runThroughKill(delivery: 'exactly-once' | 'at-least-once') {
   await waitForStatus(jobId, 'one more checkpoint', (s) => s.checkpoints.completed > beforeKill.checkpoints.completed);
   const committedSoFar = delivery === 'exactly-once' ? coveredPerPartition(results(await readCommitted(TEST_BROKERS, output))) : undefined;
 
-  expect(progress.done, 'events still being produced when the TaskManager is killed').toBe(false);
   await killTaskManagerOf(jobId);
+  markKilled();
   await producing;
   const restarted = await waitForStatus(jobId, 'restarted from a checkpoint', (s) => s.state === 'RUNNING' && s.restarts >= 1, 90_000);
   return { jobId, input, output, group, data, groupOffsets, committedSoFar, restarted };

@@ -144,6 +144,24 @@ describe('sage --version and the ./sage script', () => {
   });
 });
 
+describe('errors of cluster processes', () => {
+  it('prints only the message when Redis is unreachable or a config file has a typo, the stack with --verbose', async () => {
+    const noRedis = await sage(['jobmanager', '--port', '1', '--redis', 'redis://127.0.0.1:1']);
+    expect(noRedis.code).toBe(1);
+    expect(noRedis.stderr).toMatch(/^Cannot reach Redis at redis:\/\/127\.0\.0\.1:1: .* start Redis, or point the JobManager at yours with the 'redis' setting\n$/);
+
+    const config = join(dir, 'typo.yaml');
+    writeFileSync(config, 'portt: 6123\n');
+    const typo = await sage(['jobmanager', '--config', config]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe(`Invalid JobManager configuration in ${config}: config: Unrecognized key: "portt"\n`);
+
+    const verbose = await sage(['jobmanager', '--config', config, '--verbose']);
+    expect(verbose.code).toBe(1);
+    expect(verbose.stderr).toMatch(/^InvalidConfiguration: Invalid JobManager configuration .*\n\s+at loadJobManagerConfig /);
+  });
+});
+
 describe('the word count example', () => {
   it('prints running counts whose last value per word is the independent count', async () => {
     const result = await sage(['run', join(repoRoot, 'packages/examples/src/word-count.ts'), '-p', '2']);

@@ -7,6 +7,7 @@
  * artifacts are content-addressed, so jobs of the same bundle share one.
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import { RedisUnreachable } from './errors.js';
 
 export interface StoredJob {
   readonly jobId: string;
@@ -41,9 +42,7 @@ export class RedisJobStore {
     try {
       await Promise.race([this.redis.ping(), timeout]);
     } catch (error) {
-      throw new Error(`Cannot reach Redis at ${what}: ${(error as Error).message} — start Redis, or point the JobManager at yours with the 'redis' setting`, {
-        cause: error,
-      });
+      throw new RedisUnreachable(`Cannot reach Redis at ${what}: ${(error as Error).message} — start Redis, or point the JobManager at yours with the 'redis' setting`, error);
     }
   }
 

@@ -15,6 +15,7 @@ export function createProgram(): Command {
   const program = new Command('sage')
     .description('Sage: a distributed stream processor for TypeScript.')
     .version(cliVersion(), '-V, --version', "print Sage's version")
+    .option('--verbose', 'print the stack trace of an error, not only its message')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const commands = [
@@ -45,11 +46,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     await createProgram().parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    return report(error);
+    return report(error, verbose(argv));
   }
 }
 
-function report(error: unknown): number {
+/** Stacks are for reporting a bug: asked for with --verbose, or with --log-level debug/trace. */
+function verbose(argv: readonly string[]): boolean {
+  const level = argv.indexOf('--log-level');
+  return argv.includes('--verbose') || (level !== -1 && ['debug', 'trace'].includes(argv[level + 1] ?? ''));
+}
+
+function report(error: unknown, withStack: boolean): number {
   if (error instanceof CommanderError) {
     // Commander already printed the message (or the help, or the version).
     return error.exitCode === 0 ? 0 : 2;
@@ -63,6 +70,11 @@ function report(error: unknown): number {
     return 2;
   }
   if (error instanceof RpcError) {
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  if (error instanceof SageError && !withStack) {
+    // Sage's own errors (Redis unreachable, a configuration typo) say what to do; their stack says nothing more to a user.
     process.stderr.write(`${error.message}\n`);
     return 1;
   }

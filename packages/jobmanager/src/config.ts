@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { SageError } from '@sage/core';
 
 export const JobManagerConfigSchema = z.object({
   host: z.string().default('127.0.0.1'),
@@ -28,8 +29,11 @@ export const JobManagerConfigSchema = z.object({
 export type JobManagerConfig = z.output<typeof JobManagerConfigSchema>;
 export type JobManagerConfigInput = z.input<typeof JobManagerConfigSchema>;
 
-export class InvalidConfiguration extends Error {
-  readonly code = 'InvalidConfiguration';
+/** A configuration file or flag the JobManager cannot use; the message names the setting. */
+export class InvalidConfiguration extends SageError {
+  constructor(message: string) {
+    super('InvalidConfiguration', message);
+  }
 }
 
 /** Reads an optional YAML file, applies overrides (flags), validates the result. */

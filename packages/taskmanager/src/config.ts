@@ -1,5 +1,6 @@
 /** The TaskManager's configuration: one schema, parsed once at the edge (CLI flags, config file). */
 import { z } from 'zod';
+import { SageError } from '@sage/core';
 
 const address = z.string().regex(/^[^:\s]+:\d+$/, 'expected HOST:PORT, e.g. 127.0.0.1:6123');
 
@@ -43,11 +44,18 @@ export const TaskManagerConfigSchema = z.object({
 export type TaskManagerConfig = z.output<typeof TaskManagerConfigSchema>;
 export type TaskManagerConfigInput = z.input<typeof TaskManagerConfigSchema>;
 
+/** A TaskManager flag or setting it cannot use; the message names it. */
+export class InvalidConfiguration extends SageError {
+  constructor(message: string) {
+    super('InvalidConfiguration', message);
+  }
+}
+
 export function parseTaskManagerConfig(input: TaskManagerConfigInput): TaskManagerConfig {
   const result = TaskManagerConfigSchema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
-    throw new Error(`Invalid TaskManager configuration: ${problems}`);
+    throw new InvalidConfiguration(`Invalid TaskManager configuration: ${problems}`);
   }
   return result.data;
 }

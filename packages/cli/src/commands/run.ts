@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { hostPort, positiveInteger, savepointId } from '../cluster/option-parsers.js';
 import { CliError } from '../errors.js';
+import { printsRecords, refuseRelativePaths } from '../run/cluster-checks.js';
 import { runOnCluster } from '../run/cluster-run.js';
 import { runLocally } from '../run/local-run.js';
 import { planJobFile } from '../run/plan.js';
@@ -43,6 +44,12 @@ export function runCommand(): Command {
     .action(async (job: string, args: string[], flags: RunFlags) => {
       checkFlags(flags);
       const planned = await planJobFile(job, args, flags);
+      if (flags.jobmanager) {
+        refuseRelativePaths(planned);
+        if (printsRecords(planned)) {
+          process.stderr.write("This job print()s records: on a cluster they appear on the TaskManagers' stdout (the terminal of `sage cluster start`), not here.\n");
+        }
+      }
       process.exitCode = flags.jobmanager
         ? await runOnCluster(planned, flags.jobmanager, {
             detached: flags.detached === true,

@@ -43,6 +43,7 @@ export class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
   private disk: Promise<void>;
   private pendingBytes = 0;
   private failure: FileSinkError | undefined;
+  private dirMade = false;
 
   constructor(
     private readonly dir: string,
@@ -53,11 +54,15 @@ export class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
     this.names = new PartFileNames(dir, subtaskIndex);
     this.uncleaned = restored;
     this.disk = Promise.resolve();
-    this.enqueue(async () => {
-      await mkdir(dir, { recursive: true });
-      await removeUncoveredParts(dir, restored);
-      this.uncleaned = [];
-    });
+    // The directory is made with the first part file, not here: a job that fails before it writes a
+    // record leaves no empty output directory behind on the TaskManagers.
+    if (restored.length > 0) {
+      this.enqueue(async () => {
+        await mkdir(dir, { recursive: true });
+        await removeUncoveredParts(dir, restored);
+        this.uncleaned = [];
+      });
+    }
   }
 
   write(value: T): void {
@@ -141,6 +146,10 @@ export class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
       try {
         // 'wx': a part file is always new, never another writer's file reopened.
         if (part.handle === undefined) {
+          if (!this.dirMade) {
+            await mkdir(this.dir, { recursive: true });
+            this.dirMade = true;
+          }
           part.handle = await open(part.inProgress, 'wx');
           part.created = true;
         }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,11 +90,12 @@ describe('FileSink', () => {
     await writer.close();
   });
 
-  it('returns no committable and creates no file at checkpoints with nothing written in between', async () => {
+  it('returns no committable and creates no file, not even its directory, at checkpoints with nothing written in between', async () => {
     const sink = new FileSink<string>({ path: out });
     const writer = createWriter(sink);
     for (const checkpoint of [1, 2, 3]) expect(await writer.prepareCommit(checkpoint)).toEqual([]);
-    expect(readdirSync(out)).toEqual([]);
+    // A job that fails before its first record must not leave an empty output directory behind.
+    expect(existsSync(out)).toBe(false);
     writer.write('only', undefined);
     expect(await writer.prepareCommit(4)).toHaveLength(1);
     for (const checkpoint of [5, 6]) expect(await writer.prepareCommit(checkpoint)).toEqual([]);

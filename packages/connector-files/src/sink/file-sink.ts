@@ -45,6 +45,10 @@ export class FileSink<T> implements Sink<T, FileCommittable> {
     return new FileSinkWriter<T>(this.options.path, ctx.subtaskIndex, this.rollingSize, restored);
   }
 
+  filePaths(): readonly string[] {
+    return [this.options.path];
+  }
+
   createCommitter(): Committer<FileCommittable> {
     return new FileCommitter();
   }

@@ -40,6 +40,10 @@ export class FileSource implements Source<string, FileSplit> {
     this.chunkSize = positiveInteger(options.chunkSizeBytes, DEFAULT_CHUNK_SIZE, 'chunkSizeBytes');
   }
 
+  filePaths(): readonly string[] {
+    return [this.options.path];
+  }
+
   createReader(ctx: SourceReaderContext): SourceReader<string, FileSplit> {
     return new FileSourceReader(ctx, async () => {
       const all = await createSplits(this.options.path, this.splitSize);

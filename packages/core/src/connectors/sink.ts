@@ -43,4 +43,9 @@ export interface Sink<T, Committable = unknown> {
   createWriter(ctx: SinkWriterContext): SinkWriter<T, Committable>;
   /** Sinks without a second phase (print, discard) have no committer. */
   createCommitter?(): Committer<Committable>;
+  /**
+   * Paths on a local file system that this connector opens on the TaskManagers. `sage run
+   * --jobmanager` refuses relative ones: they would resolve in each TaskManager's working directory.
+   */
+  filePaths?(): readonly string[];
 }

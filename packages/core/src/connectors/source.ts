@@ -53,4 +53,9 @@ export interface Source<T, SplitState = unknown> {
   /** How split states come back after a restore; see SourceReaderContext.restoredState. */
   readonly restoreMode?: 'redistribute' | 'union';
   createReader(ctx: SourceReaderContext): SourceReader<T, SplitState>;
+  /**
+   * Paths on a local file system that this connector opens on the TaskManagers. `sage run
+   * --jobmanager` refuses relative ones: they would resolve in each TaskManager's working directory.
+   */
+  filePaths?(): readonly string[];
 }

@@ -3,7 +3,7 @@
 # jars. Needs Java 17 and Maven. Usage:
 #   deploy/kafka/kafka.sh start    fetch the jars (first time), format storage, start, wait until ready
 #   deploy/kafka/kafka.sh stop     stop the broker this script started
-#   deploy/kafka/kafka.sh status   exit 0 if it is running and accepting clients
+#   deploy/kafka/kafka.sh status   print what runs where; exit 0 if it is running and accepting clients
 #   deploy/kafka/kafka.sh fetch    only fetch the jars (tools that run Kafka's Java clients need them)
 # Settings (environment): SAGE_KAFKA_PORT (19092), SAGE_KAFKA_CONTROLLER_PORT (19093),
 # SAGE_KAFKA_HOME (deploy/kafka/dist: jars, data, logs, pid file).
@@ -66,6 +66,8 @@ java_run() {
 
 start() {
   if running && accepting; then say "already running on 127.0.0.1:$port (pid $(cat "$pidfile"))"; return; fi
+  # Another checkout's broker (or any Kafka) on the port serves as well; a second one could not bind it.
+  if accepting; then say "a broker already accepts clients on 127.0.0.1:$port (not started from $home); using it"; return; fi
   fetch_jars
   write_config
   if [[ ! -f "$data/meta.properties" ]]; then
@@ -99,10 +101,26 @@ stop() {
   say "stopped (killed after 30 s)"
 }
 
+status() {
+  if running && accepting; then
+    echo "broker running: 127.0.0.1:$port (clients), 127.0.0.1:$controller_port (controller), pid $(cat "$pidfile")"
+    echo "data: $data"
+    echo "logs: $logs/broker.log"
+  elif accepting; then
+    echo "something accepts clients on 127.0.0.1:$port, but not a broker this script started (no live pid in $pidfile)"
+  elif running; then
+    echo "broker process $(cat "$pidfile") is up but 127.0.0.1:$port does not accept clients yet; its log: $logs/broker.log"
+    return 1
+  else
+    echo "not running (start it with: $0 start)"
+    return 1
+  fi
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  status) running && accepting ;;
+  status) status ;;
   fetch) fetch_jars ;;
   *) echo "usage: $0 start|stop|status|fetch" >&2; exit 2 ;;
 esac

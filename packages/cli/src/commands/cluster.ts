@@ -15,7 +15,8 @@ export function clusterCommand(): Command {
     .option('--taskmanagers <n>', 'how many TaskManagers (default 2)', positiveInteger, 2)
     .option('--slots <n>', 'slots per TaskManager (default 2)', positiveInteger, 2)
     .option('--port <port>', "the JobManager's port (default 6123)", port, 6123)
-    .action(async (options: { taskmanagers: number; slots: number; port: number }) => {
+    .option('--config <file>', "the JobManager's YAML settings, as for `sage jobmanager --config` (clusterId, redis, ...)")
+    .action(async (options: { taskmanagers: number; slots: number; port: number; config?: string }) => {
       const bin = process.argv[1]!;
       const address = `127.0.0.1:${options.port}`;
       const children: ChildProcess[] = [];
@@ -24,7 +25,7 @@ export function clusterCommand(): Command {
         children.push(child);
         return child;
       };
-      start(['jobmanager', '--port', String(options.port)]);
+      start(['jobmanager', '--port', String(options.port), ...(options.config ? ['--config', options.config] : [])]);
       for (let i = 1; i <= options.taskmanagers; i++) {
         start(['taskmanager', '--jobmanager', address, '--slots', String(options.slots), '--id', `tm-${i}`]);
       }

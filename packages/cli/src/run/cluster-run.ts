@@ -29,8 +29,13 @@ export async function runOnCluster(job: PlannedJob, address: string, options: Cl
       fromSavepoint: options.fromSavepoint,
       allowNonRestoredState: options.allowNonRestoredState,
     });
+    if (options.detached) {
+      // The JobID alone on stdout, for JOB=$(sage run … --detached).
+      process.stdout.write(`${jobId}\n`);
+      process.stderr.write(`Job ${job.jobGraph.name} submitted: ${jobId}\n`);
+      return 0;
+    }
     process.stdout.write(`Job ${job.jobGraph.name} submitted: ${jobId}\n`);
-    if (options.detached) return 0;
 
     const { sources, sinks } = edgeVertices(job.jobGraph);
     let sample: ProgressSample = { state: 'CREATED', recordsIn: 0, recordsOut: 0 };

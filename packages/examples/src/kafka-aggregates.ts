@@ -14,7 +14,7 @@
  * Options (after `--`): `--brokers host:port[,host:port]` (127.0.0.1:19092), `--input` (account-events),
  * `--output` (account-totals), `--group` (sage-account-totals: where the source commits its offsets
  * for monitoring), `--delivery exactly-once|at-least-once` (exactly-once). The topics must exist:
- * `pnpm --filter @sage/examples kafka:setup` creates them.
+ * `npm run -s kafka:setup` creates them.
  */
 import { defineJob, InvalidJobModule, RestartStrategies } from '@sage/core';
 import { KafkaSink, KafkaSource } from '@sage/connector-kafka';

@@ -24,7 +24,7 @@ import { repoRoot, waitFor } from '../support/sage-cli.js';
 /** README lines this test does not run, by their start, with the reason. */
 const NOT_RUN: readonly (readonly [string, string])[] = [
   ['npm test', 'the whole test suite, of which this test is a part'],
-  ['npm run bench', 'benchmarks take minutes and must run alone on the machine'],
+  ['npm run -s bench', 'benchmarks take minutes and must run alone on the machine'],
   ['./sage jobmanager', 'a long-running process, the same one `sage cluster start` (run here) starts'],
   ['./sage taskmanager', 'a long-running process, the same one `sage cluster start` (run here) starts'],
   ['./sage cluster start', 'a long-running process: the test starts it in the background (see startCluster)'],

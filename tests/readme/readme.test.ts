@@ -217,6 +217,9 @@ describe('README.md', () => {
         }
       }
     }
+    // A stale entry would let a renamed command run unnoticed, e.g. a benchmark in this test.
+    const all = blocks.flatMap((b) => b.lines);
+    for (const [start] of NOT_RUN) expect(all.some((l) => l.startsWith(start)), `NOT_RUN entry '${start}' matches no README line`).toBe(true);
     expect(ran).toBeGreaterThan(15);
     expect(readdirSync(join(repoRoot, 'output-cluster')).length).toBeGreaterThan(0);
     // print() records of `npm run example` went to its own terminal; on the cluster, to cluster start's.

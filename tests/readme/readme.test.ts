@@ -114,11 +114,16 @@ async function startCluster(line: string): Promise<ChildProcess & { log: string 
   const config = join(mkdtempSync(join(tmpdir(), 'sage-readme-config-')), 'jobmanager.yaml');
   writeFileSync(config, `clusterId: ${clusterId}\n`);
   const args = line.replace(/#.*$/, '').trim().split(/\s+/).slice(1);
-  const child = Object.assign(spawn(join(repoRoot, 'sage'), [...args, '--config', config], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] }), { log: '' });
+  const child = Object.assign(spawn(join(repoRoot, 'sage'), [...args, '--config', config], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SAGE_COMMAND: '' },
+    }), { log: '' });
   child.stdout!.on('data', (d: Buffer) => (child.log += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (child.log += d.toString()));
   await waitFor(() => child.log.split('Registered with the JobManager').length === 3, 60_000, () => `two TaskManagers registered:\n${child.log}`);
-  expect(child.log).toContain('Submit a job with: ');
+  // The command it names is one that works: the script as it was called.
+  expect(child.log).toContain(`Submit a job with: ${join(repoRoot, 'sage')} run job.ts -p 4 --jobmanager 127.0.0.1:6123`);
   return child;
 }
 

@@ -159,6 +159,12 @@ describe('errors of cluster processes', () => {
     const verbose = await sage(['jobmanager', '--config', config, '--verbose']);
     expect(verbose.code).toBe(1);
     expect(verbose.stderr).toMatch(/^InvalidConfiguration: Invalid JobManager configuration .*\n\s+at loadJobManagerConfig /);
+
+    const debug = join(dir, 'debug.yaml');
+    writeFileSync(debug, 'logLevel: debug\nport: 1\nredis: redis://127.0.0.1:1\n');
+    const debugRun = await sage(['jobmanager', '--config', debug]);
+    expect(debugRun.code).toBe(1);
+    expect(debugRun.stderr).toMatch(/RedisUnreachable: Cannot reach Redis at redis:\/\/127\.0\.0\.1:1: .*\n\s+at RedisJobStore\.ping /);
   });
 });
 

@@ -10,6 +10,7 @@ import { runCommand } from './commands/run.js';
 import { savepointCommand, stopCommand } from './commands/savepoint.js';
 import { taskManagerCommand } from './commands/taskmanager.js';
 import { CliError, PLAN_ERROR_CODES } from './errors.js';
+import { stacksWanted } from './verbosity.js';
 
 export function createProgram(): Command {
   const program = new Command('sage')
@@ -46,14 +47,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await createProgram().parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    return report(error, verbose(argv));
+    return report(error, stacksWanted(argv));
   }
-}
-
-/** Stacks are for reporting a bug: asked for with --verbose, or with --log-level debug/trace. */
-function verbose(argv: readonly string[]): boolean {
-  const level = argv.indexOf('--log-level');
-  return argv.includes('--verbose') || (level !== -1 && ['debug', 'trace'].includes(argv[level + 1] ?? ''));
 }
 
 function report(error: unknown, withStack: boolean): number {

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { loadJobManagerConfig, runJobManagerProcess } from '@sage/jobmanager';
 import { LOG_LEVELS, port } from '../cluster/option-parsers.js';
+import { isDebug, requestStacks } from '../verbosity.js';
 
 export function jobManagerCommand(): Command {
   return new Command('jobmanager')
@@ -12,6 +13,7 @@ export function jobManagerCommand(): Command {
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
     .action(async (options: { host?: string; port?: number; redis?: string; config?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
       const config = loadJobManagerConfig(options.config, { host: options.host, port: options.port, redis: options.redis, logLevel: options.logLevel });
+      if (isDebug(config.logLevel)) requestStacks();
       await runJobManagerProcess(config);
     });
 }

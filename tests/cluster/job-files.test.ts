@@ -23,7 +23,7 @@ describe('job files and printed records on a cluster', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'sage-relative-'));
     const run = await cluster.sage(['run', wordCountFiles, '--', 'input/', join(cwd, 'out')], { cwd });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`Source: Lines opens 'input/', a relative path: on a cluster it would resolve in each TaskManager's working directory, not yours.`);
+    expect(run.stderr).toContain(`Lines opens 'input/', a relative path: on a cluster it would resolve in each TaskManager's working directory, not yours.`);
     expect(run.stderr).toContain(`e.g. ${join(cwd, 'input')}/`);
     expect((await cluster.sage(['list'])).stdout).not.toMatch(/[0-9a-f]{32}/);
   });

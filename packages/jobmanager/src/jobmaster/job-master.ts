@@ -3,8 +3,10 @@
  * into slot i, Flink's slot sharing), follows the tasks' states and coordinates checkpoints. A task
  * failure or a lost TaskManager asks the job's restart strategy: the attempt is released everywhere
  * and, after the strategy's delay, a new attempt is deployed that restores every operator from the
- * latest usable checkpoint. The job ends FINISHED when all tasks finish, FAILED when the strategy
- * gives up, CANCELED on request.
+ * latest usable checkpoint. Waiting too long for slots is such a failure too (Flink's slot request
+ * timeout): a restarting job keeps waiting, in RESTARTING, for as long as its strategy allows. The job
+ * ends FINISHED when all tasks finish or it is stopped with a savepoint, FAILED when the strategy gives
+ * up, CANCELED on request.
  */
 import type { JobGraphDescriptor } from '@sage/core';
 import { defaultRestartStrategy, resolveCheckpointConfig, SageError } from '@sage/core';
@@ -63,6 +65,12 @@ export class JobMaster {
   private vertices: ExecutionVertex[] = [];
   private slots: RegisteredTaskManager[] = [];
   private stopWaitingForSlots: (() => void) | undefined;
+  /** Set while the job waits for slots: how many, since when. */
+  private slotWait: { readonly needed: number; readonly since: number } | undefined;
+  /** Stop-with-savepoint: the savepoint is complete and committed, the tasks are stopping. */
+  private stoppingAfterSavepoint = false;
+  /** Resolves when the failed attempt's tasks are released (or their TaskManagers did not answer). */
+  private released: Promise<void> = Promise.resolve();
   private cancelTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private endOfInputNotified = false;
@@ -122,6 +130,12 @@ export class JobMaster {
       this.checkAllTerminal();
       return;
     }
+    if (this.stoppingAfterSavepoint && this.state === 'RUNNING') {
+      // After the savepoint the tasks are only stopping: however each ends, it ends with the job.
+      if (isTerminal(update.state)) this.setTaskState(vertex, 'FINISHED');
+      this.checkAllTerminal();
+      return;
+    }
     this.setTaskState(vertex, update.state);
     if (update.state === 'CANCELED' && this.state === 'RUNNING') {
       // Nobody asked for it: the TaskManager is shutting down or lost this JobManager.
@@ -135,6 +149,9 @@ export class JobMaster {
     }
     if (update.state === 'FAILED') {
       vertex.failure = update.failure ?? undefined;
+      // A task whose record stream from another TaskManager broke: restarts must not go there.
+      const unreachable = update.failure?.unreachableTaskManagerId;
+      if (unreachable) this.resources.suspectUnreachable(unreachable, `${vertex.vertexName} (${vertex.subtaskIndex + 1}/${vertex.parallelism}) lost its connection to it`);
       this.handleFailure(update.failure ?? { code: 'TaskFailure', message: 'A task failed without a cause', stack: '', location: vertex.vertexName });
       return;
     }
@@ -173,8 +190,26 @@ export class JobMaster {
       throw new Error(`Job ${this.jobId} is ${this.state}: savepoints are taken of running jobs only`);
     }
     const savepoint = await this.coordinator.triggerSavepoint({ terminate: stop });
-    if (stop) this.cancel();
+    if (stop) this.finishAfterSavepoint(savepoint.checkpointId);
     return savepoint;
+  }
+
+  /**
+   * Stop-with-savepoint, once the savepoint is complete and its commits are done: the tasks stop and
+   * the job ends FINISHED, as Flink reports it. What the tasks processed after the savepoint's barrier
+   * is discarded with them, so a job resumed from the savepoint continues without gap or overlap.
+   */
+  private finishAfterSavepoint(savepointId: number): void {
+    if (this.state !== 'RUNNING' || this.stoppingAfterSavepoint) return;
+    this.stoppingAfterSavepoint = true;
+    this.log.info({ savepoint: savepointId }, `Stopping the job after savepoint ${savepointId}`);
+    this.stopCoordinator(`the job stopped with savepoint ${savepointId}`);
+    void this.releaseOnTaskManagers();
+    // A TaskManager that never answers must not keep the job from ending.
+    this.cancelTimer = setTimeout(() => {
+      for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'FINISHED');
+      this.checkAllTerminal();
+    }, CANCEL_TIMEOUT_MS);
   }
 
   onMetrics(report: TaskMetricsReport): void {
@@ -189,6 +224,11 @@ export class JobMaster {
     if (this.isTerminal || this.state === 'RESTARTING') return;
     const affected = this.vertices.filter((v) => v.taskManager?.id === tm.id && !isTerminal(v.state));
     if (affected.length === 0) return;
+    if (this.stoppingAfterSavepoint && this.state === 'RUNNING') {
+      for (const vertex of affected) this.setTaskState(vertex, 'FINISHED');
+      this.checkAllTerminal();
+      return;
+    }
     for (const vertex of affected) this.setTaskState(vertex, this.state === 'CANCELING' ? 'CANCELED' : 'FAILED');
     if (this.state === 'CANCELING') {
       this.checkAllTerminal();
@@ -256,6 +296,15 @@ export class JobMaster {
       checkpointsCompleted: this.checkpointsCompleted,
       checkpointsFailed: this.checkpointsFailed,
       restoredCheckpointId: this.restoredCheckpointId,
+      waitingForSlots: this.slotWait
+        ? {
+            needed: this.slotWait.needed,
+            free: this.resources.freeSlots(),
+            total: this.resources.totalSlots(),
+            taskManagers: this.resources.all().length,
+            since: this.slotWait.since,
+          }
+        : null,
       tasks: this.vertices.map((v) => ({
         vertexId: v.vertexId,
         vertexName: v.vertexName,
@@ -287,11 +336,31 @@ export class JobMaster {
     this.restoredCheckpointId = checkpoint?.checkpointId ?? 0;
     if (checkpoint) this.log.info({ checkpoint: checkpoint.checkpointId, savepoint: checkpoint.savepoint, attempt: this.attempt }, `Restoring from checkpoint ${checkpoint.checkpointId}`);
     this.options.onAttempt(this.attempt);
-    this.waitForSlots(checkpoint);
+    this.waitForSlots(checkpoint, restore === 'initial');
   }
 
-  private waitForSlots(checkpoint: CompletedCheckpoint | undefined): void {
+  /**
+   * Deploys as soon as enough slots are free. Each `slotWaitTimeoutMs` without them is a failure that
+   * goes through the restart strategy, as Flink's slot request timeout does: while the strategy allows,
+   * the job keeps waiting (RESTARTING) and takes the slots of the next TaskManager that registers.
+   * A new job that can never fit the TaskManagers registered now fails at once instead; with none
+   * registered yet it waits, since the cluster may still be starting.
+   */
+  private waitForSlots(checkpoint: CompletedCheckpoint | undefined, firstScheduling: boolean): void {
     const needed = this.requiredSlots;
+    const taskManagers = this.resources.all().length;
+    const total = this.resources.totalSlots();
+    if (firstScheduling && taskManagers > 0 && total < needed) {
+      this.fail({
+        code: 'SlotsUnavailable',
+        message:
+          `Job needs ${needed} slots, more than the cluster has: ${total} in all on ${taskManagers} TaskManager${taskManagers === 1 ? '' : 's'} ` +
+          `— start more TaskManagers, give them more --slots, or lower -p to ${total} or less`,
+        stack: '',
+        location: 'JobManager scheduler',
+      });
+      return;
+    }
     const tryAllocate = () => {
       if (this.state !== 'CREATED' && this.state !== 'RESTARTING') return;
       const slots = this.resources.allocate(this.jobId, needed);
@@ -300,26 +369,37 @@ export class JobMaster {
       this.slots = slots;
       void this.deploy(checkpoint);
     };
-    const timer = setTimeout(() => {
+    const onTimeout = () => {
       if (this.state !== 'CREATED' && this.state !== 'RESTARTING') return;
-      this.stopWaitingForSlots?.();
-      const total = this.resources.totalSlots();
-      const free = this.resources.freeSlots();
-      const taskManagers = this.resources.all().length;
-      this.fail({
+      const registered = this.resources.all().length;
+      const cause: FailureCause = {
         code: 'SlotsUnavailable',
         message:
-          `Job needs ${needed} slots, the cluster has ${free} free (${total} in all on ${taskManagers} TaskManager${taskManagers === 1 ? '' : 's'}) ` +
+          `Job needs ${needed} slots, the cluster has ${this.resources.freeSlots()} free (${this.resources.totalSlots()} in all on ${registered} TaskManager${registered === 1 ? '' : 's'}) ` +
           `after waiting ${this.options.slotWaitTimeoutMs} ms — start more TaskManagers, give them more --slots, or lower -p`,
         stack: '',
         location: 'JobManager scheduler',
-      });
-    }, this.options.slotWaitTimeoutMs);
+      };
+      const delay = this.backoff.onFailure();
+      if (delay === null) {
+        const exhausted = this.backoff.restartCount > 0 ? ` (no restart left: ${this.backoff.describeExhausted()})` : '';
+        this.fail({ ...cause, message: cause.message + exhausted });
+        return;
+      }
+      this.failure = cause;
+      this.log.warn({ slots: needed, delayMs: delay, restart: this.backoff.restartCount }, `No slots for job attempt ${this.attempt} in ${this.options.slotWaitTimeoutMs} ms; waiting on`);
+      if (this.state !== 'RESTARTING') this.transition('RESTARTING');
+      // The restart asks for slots again after the strategy's delay; slots that come sooner are taken at once.
+      timer = setTimeout(onTimeout, delay + this.options.slotWaitTimeoutMs);
+    };
+    let timer = setTimeout(onTimeout, this.options.slotWaitTimeoutMs);
     this.resources.on('slotsAvailable', tryAllocate);
+    this.slotWait = { needed, since: Date.now() };
     this.stopWaitingForSlots = () => {
       clearTimeout(timer);
       this.resources.off('slotsAvailable', tryAllocate);
       this.stopWaitingForSlots = undefined;
+      this.slotWait = undefined;
     };
     this.log.info({ slots: needed, attempt: this.attempt }, 'Waiting for slots');
     tryAllocate();
@@ -330,7 +410,7 @@ export class JobMaster {
    * starts after the strategy's delay; without one the job fails with the cause.
    */
   private handleFailure(cause: FailureCause): void {
-    if (this.isTerminal || this.state === 'CANCELING' || this.state === 'RESTARTING') return;
+    if (this.isTerminal || this.state === 'CANCELING' || this.state === 'RESTARTING' || this.stoppingAfterSavepoint) return;
     this.stopCoordinator('the job attempt failed');
     const delay = this.backoff.onFailure();
     if (delay === null) {
@@ -342,15 +422,19 @@ export class JobMaster {
     this.log.warn({ cause: cause.message, location: cause.location, delayMs: delay, restart: this.backoff.restartCount }, `Job attempt ${this.attempt} failed; restarting in ${delay} ms`);
     this.transition('RESTARTING');
     const failedAttempt = this.attempt;
-    void this.releaseOnTaskManagers(failedAttempt);
+    this.released = this.releaseOnTaskManagers(failedAttempt);
     for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'CANCELED');
     this.resources.release(this.jobId);
     this.restartTimer = setTimeout(() => {
-      if (this.state !== 'RESTARTING') return;
-      this.attempt = failedAttempt + 1;
-      this.endOfInputNotified = false;
-      this.resetVertices(Date.now());
-      void this.startAttempt('latest');
+      // As Flink waits for the failed tasks to be cancelled: a TaskManager that did not answer the
+      // release is excluded from the allocation that follows.
+      void this.released.then(() => {
+        if (this.state !== 'RESTARTING') return;
+        this.attempt = failedAttempt + 1;
+        this.endOfInputNotified = false;
+        this.resetVertices(Date.now());
+        void this.startAttempt('latest');
+      });
     }, delay);
   }
 
@@ -423,6 +507,7 @@ export class JobMaster {
       config,
       storage: this.options.checkpointStorage,
       log: this.log,
+      restoredSavepointId: this.options.restoreFrom?.checkpointId,
       participants: {
         allTasksRunning: () => this.attempt === attempt && this.state === 'RUNNING' && this.vertices.every((v) => v.state === 'RUNNING'),
         triggerSources: (checkpointId, timestamp) => {
@@ -521,9 +606,10 @@ export class JobMaster {
     const taskManagers = new Set(this.vertices.flatMap((v) => (v.taskManager ? [v.taskManager] : [])));
     await Promise.all(
       [...taskManagers].map((tm) =>
-        call(tm.client, 'ReleaseJob', { jobId: this.jobId, attempt }, { timeoutMs: 5_000 }).catch((error: Error) =>
-          this.log.warn({ taskManager: tm.id, err: error }, 'Could not release the job on a TaskManager'),
-        ),
+        call(tm.client, 'ReleaseJob', { jobId: this.jobId, attempt }, { timeoutMs: 5_000 }).catch((error: Error) => {
+          this.log.warn({ taskManager: tm.id, err: error }, 'Could not release the job on a TaskManager');
+          this.resources.suspectUnreachable(tm.id, `releasing job ${this.jobId} failed: ${error.message}`);
+        }),
       ),
     );
   }

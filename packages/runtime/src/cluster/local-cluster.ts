@@ -348,6 +348,7 @@ export class JobExecution {
       config,
       storage,
       log: this.log,
+      restoredSavepointId: this.options.restoreFrom?.checkpointId,
       participants: {
         allTasksRunning: () => tasks().every((t) => t.state === 'RUNNING'),
         triggerSources: (id, timestamp) => {

@@ -443,7 +443,8 @@ export class JobMaster {
    * results: the job-wide commit of a bounded job, sent like a checkpoint's completion.
    */
   private checkEndOfInput(): void {
-    if (this.endOfInputNotified || this.state !== 'RUNNING') return;
+    // After a stop-with-savepoint nothing past the savepoint may commit, or a resumed job repeats it.
+    if (this.endOfInputNotified || this.state !== 'RUNNING' || this.stoppingAfterSavepoint) return;
     if (!this.vertices.every((v) => v.state === 'FINISHING' || v.state === 'FINISHED')) return;
     this.endOfInputNotified = true;
     const taskManagers = new Set(this.vertices.filter((v) => v.state === 'FINISHING').map((v) => v.taskManager!));

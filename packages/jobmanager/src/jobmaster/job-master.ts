@@ -37,6 +37,7 @@ import {
 import type { Logger } from '@sage/observability';
 import type { RegisteredTaskManager, ResourceManager } from '../resourcemanager/resource-manager.js';
 import { isTerminal, type ExecutionVertex } from './execution-vertex.js';
+import { SlotRequest, unsatisfiableRequest } from './slot-request.js';
 
 export type JobStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'CANCELING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 export type TerminalJobStatus = 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -65,8 +66,8 @@ export class JobMaster {
   private vertices: ExecutionVertex[] = [];
   private slots: RegisteredTaskManager[] = [];
   private stopWaitingForSlots: (() => void) | undefined;
-  /** Set while the job waits for slots: how many, since when. */
-  private slotWait: { readonly needed: number; readonly since: number } | undefined;
+  /** Set while the job waits for slots. */
+  private slotRequest: SlotRequest | undefined;
   /** Stop-with-savepoint: the savepoint is complete and committed, the tasks are stopping. */
   private stoppingAfterSavepoint = false;
   /** Resolves when the failed attempt's tasks are released (or their TaskManagers did not answer). */
@@ -296,15 +297,7 @@ export class JobMaster {
       checkpointsCompleted: this.checkpointsCompleted,
       checkpointsFailed: this.checkpointsFailed,
       restoredCheckpointId: this.restoredCheckpointId,
-      waitingForSlots: this.slotWait
-        ? {
-            needed: this.slotWait.needed,
-            free: this.resources.freeSlots(),
-            total: this.resources.totalSlots(),
-            taskManagers: this.resources.all().length,
-            since: this.slotWait.since,
-          }
-        : null,
+      waitingForSlots: this.slotRequest?.status() ?? null,
       tasks: this.vertices.map((v) => ({
         vertexId: v.vertexId,
         vertexName: v.vertexName,
@@ -343,66 +336,47 @@ export class JobMaster {
    * Deploys as soon as enough slots are free. Each `slotWaitTimeoutMs` without them is a failure that
    * goes through the restart strategy, as Flink's slot request timeout does: while the strategy allows,
    * the job keeps waiting (RESTARTING) and takes the slots of the next TaskManager that registers.
-   * A new job that can never fit the TaskManagers registered now fails at once instead; with none
-   * registered yet it waits, since the cluster may still be starting.
+   * A new job that can never fit the TaskManagers registered now fails at once instead.
    */
   private waitForSlots(checkpoint: CompletedCheckpoint | undefined, firstScheduling: boolean): void {
     const needed = this.requiredSlots;
-    const taskManagers = this.resources.all().length;
-    const total = this.resources.totalSlots();
-    if (firstScheduling && taskManagers > 0 && total < needed) {
-      this.fail({
-        code: 'SlotsUnavailable',
-        message:
-          `Job needs ${needed} slots, more than the cluster has: ${total} in all on ${taskManagers} TaskManager${taskManagers === 1 ? '' : 's'} ` +
-          `— start more TaskManagers, give them more --slots, or lower -p to ${total} or less`,
-        stack: '',
-        location: 'JobManager scheduler',
-      });
+    const unsatisfiable = firstScheduling ? unsatisfiableRequest(this.resources, needed) : undefined;
+    if (unsatisfiable !== undefined) {
+      this.fail(unsatisfiable);
       return;
     }
-    const tryAllocate = () => {
-      if (this.state !== 'CREATED' && this.state !== 'RESTARTING') return;
-      const slots = this.resources.allocate(this.jobId, needed);
-      if (slots === undefined) return;
-      this.stopWaitingForSlots?.();
-      this.slots = slots;
-      void this.deploy(checkpoint);
-    };
-    const onTimeout = () => {
-      if (this.state !== 'CREATED' && this.state !== 'RESTARTING') return;
-      const registered = this.resources.all().length;
-      const cause: FailureCause = {
-        code: 'SlotsUnavailable',
-        message:
-          `Job needs ${needed} slots, the cluster has ${this.resources.freeSlots()} free (${this.resources.totalSlots()} in all on ${registered} TaskManager${registered === 1 ? '' : 's'}) ` +
-          `after waiting ${this.options.slotWaitTimeoutMs} ms — start more TaskManagers, give them more --slots, or lower -p`,
-        stack: '',
-        location: 'JobManager scheduler',
-      };
-      const delay = this.backoff.onFailure();
-      if (delay === null) {
-        const exhausted = this.backoff.restartCount > 0 ? ` (no restart left: ${this.backoff.describeExhausted()})` : '';
-        this.fail({ ...cause, message: cause.message + exhausted });
-        return;
-      }
-      this.failure = cause;
-      this.log.warn({ slots: needed, delayMs: delay, restart: this.backoff.restartCount }, `No slots for job attempt ${this.attempt} in ${this.options.slotWaitTimeoutMs} ms; waiting on`);
-      if (this.state !== 'RESTARTING') this.transition('RESTARTING');
-      // The restart asks for slots again after the strategy's delay; slots that come sooner are taken at once.
-      timer = setTimeout(onTimeout, delay + this.options.slotWaitTimeoutMs);
-    };
-    let timer = setTimeout(onTimeout, this.options.slotWaitTimeoutMs);
-    this.resources.on('slotsAvailable', tryAllocate);
-    this.slotWait = { needed, since: Date.now() };
+    const request: SlotRequest = new SlotRequest(this.resources, this.jobId, needed, this.options.slotWaitTimeoutMs, {
+      wanted: () => this.state === 'CREATED' || this.state === 'RESTARTING',
+      onAllocated: (slots) => {
+        this.stopWaitingForSlots?.();
+        this.slots = slots;
+        void this.deploy(checkpoint);
+      },
+      onTimeout: () => this.onSlotTimeout(request),
+    });
+    this.slotRequest = request;
     this.stopWaitingForSlots = () => {
-      clearTimeout(timer);
-      this.resources.off('slotsAvailable', tryAllocate);
+      request.cancel();
+      this.slotRequest = undefined;
       this.stopWaitingForSlots = undefined;
-      this.slotWait = undefined;
     };
     this.log.info({ slots: needed, attempt: this.attempt }, 'Waiting for slots');
-    tryAllocate();
+    request.start();
+  }
+
+  /** A slot request timed out: a failure for the restart strategy. Returns the pause before waiting on, or null. */
+  private onSlotTimeout(request: SlotRequest): number | null {
+    const cause = request.timeoutCause();
+    const delay = this.backoff.onFailure();
+    if (delay === null) {
+      const exhausted = this.backoff.restartCount > 0 ? ` (no restart left: ${this.backoff.describeExhausted()})` : '';
+      this.fail({ ...cause, message: cause.message + exhausted });
+      return null;
+    }
+    this.failure = cause;
+    this.log.warn({ slots: request.needed, delayMs: delay, restart: this.backoff.restartCount }, `No slots for job attempt ${this.attempt} in ${this.options.slotWaitTimeoutMs} ms; waiting on`);
+    if (this.state !== 'RESTARTING') this.transition('RESTARTING');
+    return delay;
   }
 
   /**

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestCluster, type JobStatusJson } from '../support/cluster.js';
 import { checkpointedSumsJob, committedLines, expectedSums } from '../support/checkpointed-sums.js';
-import { startSage, waitFor } from '../support/sage-cli.js';
+import { repoRoot, startSage, waitFor } from '../support/sage-cli.js';
 
 let cluster: TestCluster | undefined;
 
@@ -139,6 +139,15 @@ describe('scheduling on a cluster', () => {
       await run.stop();
     }
     expect(committedLines(out)).toEqual(expectedSums(500));
+  });
+
+  it('fails a job without restarts once the slot timeout passes, saying what it needs and has', async () => {
+    // endless.ts has no checkpointing, hence no restart strategy: the first slot timeout ends it.
+    cluster = await TestCluster.start({ taskManagers: 0, slots: 1, jobManager: { slotWaitTimeoutMs: 1500 } });
+    const run = await cluster.sage(['run', join(repoRoot, 'tests/jobs/endless.ts'), '-p', '2'], { timeoutMs: 30_000 });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Waiting for slots: the job needs 2, the cluster has 0 free/);
+    expect(run.stderr).toMatch(/Job needs 2 slots, the cluster has 0 free \(0 in all on 0 TaskManagers\) after waiting 1500 ms — start more TaskManagers/);
   });
 
   it('ends a job stopped with a savepoint FINISHED, and its resumed job checkpoints above the savepoint', async () => {

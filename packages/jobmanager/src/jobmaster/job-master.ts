@@ -583,7 +583,8 @@ export class JobMaster {
       [...taskManagers].map((tm) =>
         call(tm.client, 'ReleaseJob', { jobId: this.jobId, attempt }, { timeoutMs: 5_000 }).catch((error: Error) => {
           this.log.warn({ taskManager: tm.id, err: error }, 'Could not release the job on a TaskManager');
-          this.resources.suspectUnreachable(tm.id, `releasing job ${this.jobId} failed: ${error.message}`);
+          // Only the registration called: a process that registered again under the id is another one.
+          if (this.resources.get(tm.id) === tm) this.resources.suspectUnreachable(tm.id, `releasing job ${this.jobId} failed: ${error.message}`);
         }),
       ),
     );

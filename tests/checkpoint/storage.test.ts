@@ -92,5 +92,16 @@ for (const [name, create] of Object.entries(subjects)) {
       expect(await storage.listCheckpoints('job')).toEqual([]);
       await expect(storage.readState(handle)).rejects.toThrow(CorruptCheckpoint);
     });
+
+    it('hands out checkpoint ids once each, above a restored savepoint when given one', async () => {
+      subject = create();
+      const { storage } = subject;
+      expect(await storage.nextCheckpointId('fresh')).toBe(1);
+      expect(await storage.nextCheckpointId('fresh')).toBe(2);
+      // A job started from savepoint 7 of another job continues that sequence.
+      const ids = await Promise.all([storage.nextCheckpointId('resumed', 7), storage.nextCheckpointId('resumed', 7), storage.nextCheckpointId('resumed', 7)]);
+      expect(ids.sort((a, b) => a - b)).toEqual([8, 9, 10]);
+      expect(await storage.nextCheckpointId('resumed', 7)).toBe(11);
+    });
   });
 }

@@ -11,6 +11,20 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { CorruptCheckpoint, sha256, type CheckpointStorage, type CompletedCheckpoint, type StateHandle } from '@sage/runtime';
 
+/**
+ * INCR, but never to `after` or below, in one atomic step (a savepoint and a periodic checkpoint may ask
+ * at once). KEYS[1]: the job's checkpoint counter; ARGV[1]: `after`. Returns the id handed out.
+ */
+const NEXT_CHECKPOINT_ID_ABOVE = `
+local next = redis.call('INCR', KEYS[1])
+local floor = tonumber(ARGV[1]) + 1
+if next < floor then
+  redis.call('SET', KEYS[1], floor)
+  next = floor
+end
+return next
+`;
+
 export interface RedisCheckpointStorageOptions {
   /** redis://host:port/db, or ioredis options. */
   readonly redis: string | RedisOptions;
@@ -30,8 +44,10 @@ export class RedisCheckpointStorage implements CheckpointStorage {
     this.prefix = `sage:${options.clusterId}`;
   }
 
-  async nextCheckpointId(jobId: string): Promise<number> {
-    return this.redis.incr(`${this.prefix}:job:${jobId}:checkpoint-counter`);
+  async nextCheckpointId(jobId: string, after = 0): Promise<number> {
+    const counter = `${this.prefix}:job:${jobId}:checkpoint-counter`;
+    if (after <= 0) return this.redis.incr(counter);
+    return Number(await this.redis.eval(NEXT_CHECKPOINT_ID_ABOVE, 1, counter, after));
   }
 
   async writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle> {

@@ -287,6 +287,7 @@ export class TaskExecutor {
         this.config.networkChannelBytes,
         `${producerVertex.name} (${input.producerSubtask + 1}/${producerVertex.parallelism}) on TaskManager ${input.producerTaskManagerId} (${input.producerAddress})`,
         this.id,
+        input.producerTaskManagerId,
       );
       remote.start();
       deployed.remoteInputs.push(remote);

@@ -2,6 +2,7 @@
  * The client side of a cluster: submit a planned job with its artifact, follow it, list, inspect,
  * savepoint and cancel jobs. Every call names the JobManager it could not reach.
  */
+import { sageCommand } from '../invocation.js';
 import type { JobGraph } from '@sage/core';
 import { call, createJobManagerClient, type JobDetails__Output, type JobManagerClient, type JobSummary__Output } from '@sage/rpc';
 
@@ -120,6 +121,7 @@ export function jobStatusJson(details: JobDetails__Output) {
       last: lastCheckpoint(details),
     },
     restoredCheckpointId: Number(details.restoredCheckpointId) || null,
+    waitingForSlots: slotWait(details),
     tasks: details.tasks.map((t) => ({
       vertex: t.vertexName,
       vertexId: t.vertexId,
@@ -133,6 +135,22 @@ export function jobStatusJson(details: JobDetails__Output) {
       failure: t.failure ?? null,
     })),
   };
+}
+
+/** What a job waiting for slots needs and what the cluster has; null when it is not waiting. */
+export function slotWait(details: JobDetails__Output) {
+  const wait = details.waitingForSlots;
+  if (!wait) return null;
+  return { needed: wait.needed, free: wait.free, total: wait.total, taskManagers: wait.taskManagers, since: Number(wait.since) };
+}
+
+/** One line for people: what the job waits for, and how to give it that. */
+export function describeSlotWait(wait: NonNullable<ReturnType<typeof slotWait>>, jobManager: string): string {
+  const tms = `${wait.taskManagers} TaskManager${wait.taskManagers === 1 ? '' : 's'}`;
+  return (
+    `Waiting for slots: the job needs ${wait.needed}, the cluster has ${wait.free} free (${wait.total} in all on ${tms}); ` +
+    `start a TaskManager with: ${sageCommand()} taskmanager --jobmanager ${jobManager} --slots ${Math.max(1, wait.needed - wait.free)}`
+  );
 }
 
 function lastCheckpoint(details: JobDetails__Output) {

@@ -1,6 +1,6 @@
 /** `sage list`, `sage status JOBID [--json]` and `sage cancel JOBID`: operating jobs on a cluster. */
 import { Command } from 'commander';
-import { jobStatusJson, withJobClient } from '../cluster/job-client.js';
+import { describeSlotWait, jobStatusJson, withJobClient } from '../cluster/job-client.js';
 import { jobManagerOption } from '../cluster/option-parsers.js';
 import { formatBytes, formatDuration } from './units.js';
 
@@ -49,6 +49,9 @@ export function statusCommand(): Command {
         const lines = [`Job ${status.name} (${status.jobId}): ${status.state}`];
         for (const [state, at] of Object.entries(status.stateTimestamps)) {
           lines.push(`  ${state.padEnd(10)} ${new Date(at).toISOString()}`);
+        }
+        if (status.waitingForSlots) {
+          lines.push(`${describeSlotWait(status.waitingForSlots, client.address)} (for ${formatDuration(Math.max(0, Date.now() - status.waitingForSlots.since))})`);
         }
         lines.push(...checkpointLines(status));
         if (status.failure) lines.push(`Failure at ${status.failure.location}:`, indent(status.failure.stack || status.failure.message));

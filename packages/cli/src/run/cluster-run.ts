@@ -2,7 +2,7 @@
  * `sage run --jobmanager HOST:PORT`: submit the job, then follow it to its end unless detached. A job
  * that fails and restarts (RESTARTING, then RUNNING again) is followed through its restarts.
  */
-import { JobClient, TERMINAL_JOB_STATES } from '../cluster/job-client.js';
+import { describeSlotWait, JobClient, slotWait, TERMINAL_JOB_STATES } from '../cluster/job-client.js';
 import { sageCommand } from '../invocation.js';
 import { edgeVertices, type PlannedJob } from './plan.js';
 import { ProgressLine, type ProgressSample } from './progress.js';
@@ -47,9 +47,19 @@ export async function runOnCluster(job: PlannedJob, address: string, options: Cl
     process.once('SIGINT', interrupt);
     progress.start();
     let details = await client.get(jobId);
+    // One line per wait for slots, terminal or not: a job that waits must not look hung.
+    let reportedWait = 0;
+    const reportSlotWait = () => {
+      const wait = slotWait(details);
+      if (wait === null || wait.since === reportedWait) return;
+      reportedWait = wait.since;
+      progress.print(`${describeSlotWait(wait, address)}\n`);
+    };
+    reportSlotWait();
     while (!TERMINAL_JOB_STATES.has(String(details.summary!.state)) && !interrupted) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       details = await client.get(jobId);
+      reportSlotWait();
       sample = {
         state: details.restarts > 0 ? `${String(details.summary!.state)} (restarts: ${details.restarts})` : String(details.summary!.state),
         recordsIn: details.tasks.filter((t) => sources.has(t.vertexId)).reduce((n, t) => n + Number(t.recordsIn), 0),

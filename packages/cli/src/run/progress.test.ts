@@ -85,6 +85,24 @@ describe('the progress line', () => {
     expect(screen.text).toEqual(['to: 1', 'be: 1', 'or: 1']);
   });
 
+  it('prints a message above the line on a terminal, and alone elsewhere', () => {
+    const screen = new Screen();
+    const progress = new ProgressLine(() => sample, { stdout: screen.stream(false), stderr: screen.stream(true) });
+    progress.start();
+    vi.advanceTimersByTime(250);
+    progress.print('Waiting for slots\n');
+    expect(screen.text).toEqual(['Waiting for slots', 'RUNNING 0.3s  in 0  out 0  0 rec/s']);
+    progress.stop();
+    expect(screen.text).toEqual(['Waiting for slots']);
+
+    const piped = new Screen();
+    const quiet = new ProgressLine(() => sample, { stdout: piped.stream(false), stderr: piped.stream(false) });
+    quiet.start();
+    quiet.print('Waiting for slots\n');
+    quiet.stop();
+    expect(piped.text).toEqual(['Waiting for slots']);
+  });
+
   it('draws nothing when stderr is not a terminal', () => {
     const screen = new Screen();
     const progress = new ProgressLine(() => sample, { stdout: screen.stream(false), stderr: screen.stream(false) });

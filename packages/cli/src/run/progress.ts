@@ -49,6 +49,13 @@ export class ProgressLine {
     this.erase();
   }
 
+  /** A line for people on stderr, above the status line (which is redrawn after it). */
+  print(line: string): void {
+    this.erase();
+    this.streams.stderr.write(line);
+    if (this.timer !== undefined) this.draw();
+  }
+
   private refresh(): void {
     const { state, recordsIn, recordsOut } = this.sample();
     const now = Date.now();

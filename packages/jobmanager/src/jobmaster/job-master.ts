@@ -3,8 +3,10 @@
  * into slot i, Flink's slot sharing), follows the tasks' states and coordinates checkpoints. A task
  * failure or a lost TaskManager asks the job's restart strategy: the attempt is released everywhere
  * and, after the strategy's delay, a new attempt is deployed that restores every operator from the
- * latest usable checkpoint. The job ends FINISHED when all tasks finish, FAILED when the strategy
- * gives up, CANCELED on request.
+ * latest usable checkpoint. Waiting too long for slots is such a failure too (Flink's slot request
+ * timeout): a restarting job keeps waiting, in RESTARTING, for as long as its strategy allows. The job
+ * ends FINISHED when all tasks finish or it is stopped with a savepoint, FAILED when the strategy gives
+ * up, CANCELED on request.
  */
 import type { JobGraphDescriptor } from '@sage/core';
 import { defaultRestartStrategy, resolveCheckpointConfig, SageError } from '@sage/core';
@@ -35,6 +37,7 @@ import {
 import type { Logger } from '@sage/observability';
 import type { RegisteredTaskManager, ResourceManager } from '../resourcemanager/resource-manager.js';
 import { isTerminal, type ExecutionVertex } from './execution-vertex.js';
+import { SlotRequest, unsatisfiableRequest } from './slot-request.js';
 
 export type JobStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'CANCELING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 export type TerminalJobStatus = 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -63,6 +66,12 @@ export class JobMaster {
   private vertices: ExecutionVertex[] = [];
   private slots: RegisteredTaskManager[] = [];
   private stopWaitingForSlots: (() => void) | undefined;
+  /** Set while the job waits for slots. */
+  private slotRequest: SlotRequest | undefined;
+  /** Stop-with-savepoint: the savepoint is complete and committed, the tasks are stopping. */
+  private stoppingAfterSavepoint = false;
+  /** Resolves when the failed attempt's tasks are released (or their TaskManagers did not answer). */
+  private released: Promise<void> = Promise.resolve();
   private cancelTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private endOfInputNotified = false;
@@ -122,6 +131,12 @@ export class JobMaster {
       this.checkAllTerminal();
       return;
     }
+    if (this.stoppingAfterSavepoint && this.state === 'RUNNING') {
+      // After the savepoint the tasks are only stopping: however each ends, it ends with the job.
+      if (isTerminal(update.state)) this.setTaskState(vertex, 'FINISHED');
+      this.checkAllTerminal();
+      return;
+    }
     this.setTaskState(vertex, update.state);
     if (update.state === 'CANCELED' && this.state === 'RUNNING') {
       // Nobody asked for it: the TaskManager is shutting down or lost this JobManager.
@@ -135,6 +150,9 @@ export class JobMaster {
     }
     if (update.state === 'FAILED') {
       vertex.failure = update.failure ?? undefined;
+      // A task whose record stream from another TaskManager broke: restarts must not go there.
+      const unreachable = update.failure?.unreachableTaskManagerId;
+      if (unreachable) this.resources.suspectUnreachable(unreachable, `${vertex.vertexName} (${vertex.subtaskIndex + 1}/${vertex.parallelism}) lost its connection to it`);
       this.handleFailure(update.failure ?? { code: 'TaskFailure', message: 'A task failed without a cause', stack: '', location: vertex.vertexName });
       return;
     }
@@ -173,8 +191,26 @@ export class JobMaster {
       throw new Error(`Job ${this.jobId} is ${this.state}: savepoints are taken of running jobs only`);
     }
     const savepoint = await this.coordinator.triggerSavepoint({ terminate: stop });
-    if (stop) this.cancel();
+    if (stop) this.finishAfterSavepoint(savepoint.checkpointId);
     return savepoint;
+  }
+
+  /**
+   * Stop-with-savepoint, once the savepoint is complete and its commits are done: the tasks stop and
+   * the job ends FINISHED, as Flink reports it. What the tasks processed after the savepoint's barrier
+   * is discarded with them, so a job resumed from the savepoint continues without gap or overlap.
+   */
+  private finishAfterSavepoint(savepointId: number): void {
+    if (this.state !== 'RUNNING' || this.stoppingAfterSavepoint) return;
+    this.stoppingAfterSavepoint = true;
+    this.log.info({ savepoint: savepointId }, `Stopping the job after savepoint ${savepointId}`);
+    this.stopCoordinator(`the job stopped with savepoint ${savepointId}`);
+    void this.releaseOnTaskManagers();
+    // A TaskManager that never answers must not keep the job from ending.
+    this.cancelTimer = setTimeout(() => {
+      for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'FINISHED');
+      this.checkAllTerminal();
+    }, CANCEL_TIMEOUT_MS);
   }
 
   onMetrics(report: TaskMetricsReport): void {
@@ -189,6 +225,11 @@ export class JobMaster {
     if (this.isTerminal || this.state === 'RESTARTING') return;
     const affected = this.vertices.filter((v) => v.taskManager?.id === tm.id && !isTerminal(v.state));
     if (affected.length === 0) return;
+    if (this.stoppingAfterSavepoint && this.state === 'RUNNING') {
+      for (const vertex of affected) this.setTaskState(vertex, 'FINISHED');
+      this.checkAllTerminal();
+      return;
+    }
     for (const vertex of affected) this.setTaskState(vertex, this.state === 'CANCELING' ? 'CANCELED' : 'FAILED');
     if (this.state === 'CANCELING') {
       this.checkAllTerminal();
@@ -256,6 +297,7 @@ export class JobMaster {
       checkpointsCompleted: this.checkpointsCompleted,
       checkpointsFailed: this.checkpointsFailed,
       restoredCheckpointId: this.restoredCheckpointId,
+      waitingForSlots: this.slotRequest?.status() ?? null,
       tasks: this.vertices.map((v) => ({
         vertexId: v.vertexId,
         vertexName: v.vertexName,
@@ -287,42 +329,54 @@ export class JobMaster {
     this.restoredCheckpointId = checkpoint?.checkpointId ?? 0;
     if (checkpoint) this.log.info({ checkpoint: checkpoint.checkpointId, savepoint: checkpoint.savepoint, attempt: this.attempt }, `Restoring from checkpoint ${checkpoint.checkpointId}`);
     this.options.onAttempt(this.attempt);
-    this.waitForSlots(checkpoint);
+    this.waitForSlots(checkpoint, restore === 'initial');
   }
 
-  private waitForSlots(checkpoint: CompletedCheckpoint | undefined): void {
+  /**
+   * Deploys as soon as enough slots are free. Each `slotWaitTimeoutMs` without them is a failure that
+   * goes through the restart strategy, as Flink's slot request timeout does: while the strategy allows,
+   * the job keeps waiting (RESTARTING) and takes the slots of the next TaskManager that registers.
+   * A new job that can never fit the TaskManagers registered now fails at once instead.
+   */
+  private waitForSlots(checkpoint: CompletedCheckpoint | undefined, firstScheduling: boolean): void {
     const needed = this.requiredSlots;
-    const tryAllocate = () => {
-      if (this.state !== 'CREATED' && this.state !== 'RESTARTING') return;
-      const slots = this.resources.allocate(this.jobId, needed);
-      if (slots === undefined) return;
-      this.stopWaitingForSlots?.();
-      this.slots = slots;
-      void this.deploy(checkpoint);
-    };
-    const timer = setTimeout(() => {
-      if (this.state !== 'CREATED' && this.state !== 'RESTARTING') return;
-      this.stopWaitingForSlots?.();
-      const total = this.resources.totalSlots();
-      const free = this.resources.freeSlots();
-      const taskManagers = this.resources.all().length;
-      this.fail({
-        code: 'SlotsUnavailable',
-        message:
-          `Job needs ${needed} slots, the cluster has ${free} free (${total} in all on ${taskManagers} TaskManager${taskManagers === 1 ? '' : 's'}) ` +
-          `after waiting ${this.options.slotWaitTimeoutMs} ms — start more TaskManagers, give them more --slots, or lower -p`,
-        stack: '',
-        location: 'JobManager scheduler',
-      });
-    }, this.options.slotWaitTimeoutMs);
-    this.resources.on('slotsAvailable', tryAllocate);
+    const unsatisfiable = firstScheduling ? unsatisfiableRequest(this.resources, needed) : undefined;
+    if (unsatisfiable !== undefined) {
+      this.fail(unsatisfiable);
+      return;
+    }
+    const request: SlotRequest = new SlotRequest(this.resources, this.jobId, needed, this.options.slotWaitTimeoutMs, {
+      wanted: () => this.state === 'CREATED' || this.state === 'RESTARTING',
+      onAllocated: (slots) => {
+        this.stopWaitingForSlots?.();
+        this.slots = slots;
+        void this.deploy(checkpoint);
+      },
+      onTimeout: () => this.onSlotTimeout(request),
+    });
+    this.slotRequest = request;
     this.stopWaitingForSlots = () => {
-      clearTimeout(timer);
-      this.resources.off('slotsAvailable', tryAllocate);
+      request.cancel();
+      this.slotRequest = undefined;
       this.stopWaitingForSlots = undefined;
     };
     this.log.info({ slots: needed, attempt: this.attempt }, 'Waiting for slots');
-    tryAllocate();
+    request.start();
+  }
+
+  /** A slot request timed out: a failure for the restart strategy. Returns the pause before waiting on, or null. */
+  private onSlotTimeout(request: SlotRequest): number | null {
+    const cause = request.timeoutCause();
+    const delay = this.backoff.onFailure();
+    if (delay === null) {
+      const exhausted = this.backoff.restartCount > 0 ? ` (no restart left: ${this.backoff.describeExhausted()})` : '';
+      this.fail({ ...cause, message: cause.message + exhausted });
+      return null;
+    }
+    this.failure = cause;
+    this.log.warn({ slots: request.needed, delayMs: delay, restart: this.backoff.restartCount }, `No slots for job attempt ${this.attempt} in ${this.options.slotWaitTimeoutMs} ms; waiting on`);
+    if (this.state !== 'RESTARTING') this.transition('RESTARTING');
+    return delay;
   }
 
   /**
@@ -330,7 +384,7 @@ export class JobMaster {
    * starts after the strategy's delay; without one the job fails with the cause.
    */
   private handleFailure(cause: FailureCause): void {
-    if (this.isTerminal || this.state === 'CANCELING' || this.state === 'RESTARTING') return;
+    if (this.isTerminal || this.state === 'CANCELING' || this.state === 'RESTARTING' || this.stoppingAfterSavepoint) return;
     this.stopCoordinator('the job attempt failed');
     const delay = this.backoff.onFailure();
     if (delay === null) {
@@ -342,15 +396,19 @@ export class JobMaster {
     this.log.warn({ cause: cause.message, location: cause.location, delayMs: delay, restart: this.backoff.restartCount }, `Job attempt ${this.attempt} failed; restarting in ${delay} ms`);
     this.transition('RESTARTING');
     const failedAttempt = this.attempt;
-    void this.releaseOnTaskManagers(failedAttempt);
+    this.released = this.releaseOnTaskManagers(failedAttempt);
     for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'CANCELED');
     this.resources.release(this.jobId);
     this.restartTimer = setTimeout(() => {
-      if (this.state !== 'RESTARTING') return;
-      this.attempt = failedAttempt + 1;
-      this.endOfInputNotified = false;
-      this.resetVertices(Date.now());
-      void this.startAttempt('latest');
+      // As Flink waits for the failed tasks to be cancelled: a TaskManager that did not answer the
+      // release is excluded from the allocation that follows.
+      void this.released.then(() => {
+        if (this.state !== 'RESTARTING') return;
+        this.attempt = failedAttempt + 1;
+        this.endOfInputNotified = false;
+        this.resetVertices(Date.now());
+        void this.startAttempt('latest');
+      });
     }, delay);
   }
 
@@ -359,7 +417,8 @@ export class JobMaster {
    * results: the job-wide commit of a bounded job, sent like a checkpoint's completion.
    */
   private checkEndOfInput(): void {
-    if (this.endOfInputNotified || this.state !== 'RUNNING') return;
+    // After a stop-with-savepoint nothing past the savepoint may commit, or a resumed job repeats it.
+    if (this.endOfInputNotified || this.state !== 'RUNNING' || this.stoppingAfterSavepoint) return;
     if (!this.vertices.every((v) => v.state === 'FINISHING' || v.state === 'FINISHED')) return;
     this.endOfInputNotified = true;
     const taskManagers = new Set(this.vertices.filter((v) => v.state === 'FINISHING').map((v) => v.taskManager!));
@@ -423,6 +482,7 @@ export class JobMaster {
       config,
       storage: this.options.checkpointStorage,
       log: this.log,
+      restoredSavepointId: this.options.restoreFrom?.checkpointId,
       participants: {
         allTasksRunning: () => this.attempt === attempt && this.state === 'RUNNING' && this.vertices.every((v) => v.state === 'RUNNING'),
         triggerSources: (checkpointId, timestamp) => {
@@ -521,9 +581,11 @@ export class JobMaster {
     const taskManagers = new Set(this.vertices.flatMap((v) => (v.taskManager ? [v.taskManager] : [])));
     await Promise.all(
       [...taskManagers].map((tm) =>
-        call(tm.client, 'ReleaseJob', { jobId: this.jobId, attempt }, { timeoutMs: 5_000 }).catch((error: Error) =>
-          this.log.warn({ taskManager: tm.id, err: error }, 'Could not release the job on a TaskManager'),
-        ),
+        call(tm.client, 'ReleaseJob', { jobId: this.jobId, attempt }, { timeoutMs: 5_000 }).catch((error: Error) => {
+          this.log.warn({ taskManager: tm.id, err: error }, 'Could not release the job on a TaskManager');
+          // Only the registration called: a process that registered again under the id is another one.
+          if (this.resources.get(tm.id) === tm) this.resources.suspectUnreachable(tm.id, `releasing job ${this.jobId} failed: ${error.message}`);
+        }),
       ),
     );
   }

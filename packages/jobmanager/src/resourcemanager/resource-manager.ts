@@ -1,7 +1,9 @@
 /**
  * The ResourceManager keeps the registry of TaskManagers: their addresses, slots and heartbeats. It
  * hands out slots to jobs, spreading a job over as many TaskManagers as it can, and declares a
- * TaskManager lost when its heartbeats stop.
+ * TaskManager lost when its heartbeats stop. A TaskManager whose connection failed (a call to it, or
+ * a peer's record stream from it) is excluded from allocation until it heartbeats again, so that a
+ * restart is not deployed onto a process that is gone but not yet timed out.
  */
 import { EventEmitter } from 'node:events';
 import { createTaskManagerClient, type TaskManagerClient } from '@sage/rpc';
@@ -27,6 +29,8 @@ export interface ResourceManagerEvents {
 
 export class ResourceManager extends EventEmitter<ResourceManagerEvents> {
   private readonly taskManagers = new Map<string, RegisteredTaskManager>();
+  /** TaskManagers whose connection failed, by id, with the reason: no slots of theirs are handed out. */
+  private readonly unreachable = new Map<string, string>();
   private monitor: NodeJS.Timeout | undefined;
 
   constructor(
@@ -69,6 +73,10 @@ export class ResourceManager extends EventEmitter<ResourceManagerEvents> {
     const tm = this.taskManagers.get(id);
     if (!tm) return false;
     tm.lastHeartbeat = Date.now();
+    if (this.unreachable.delete(id)) {
+      this.log.info({ taskManager: id, address: tm.address }, `TaskManager ${id} heartbeats again; its slots can be allocated again`);
+      this.emit('slotsAvailable');
+    }
     return true;
   }
 
@@ -84,8 +92,14 @@ export class ResourceManager extends EventEmitter<ResourceManagerEvents> {
     return this.all().reduce((n, tm) => n + tm.slots, 0);
   }
 
+  /** Free slots that can be allocated now: those of TaskManagers excluded as unreachable do not count. */
   freeSlots(): number {
-    return this.all().reduce((n, tm) => n + tm.allocations.filter((a) => a === undefined).length, 0);
+    return this.allocatable().reduce((n, tm) => n + tm.allocations.filter((a) => a === undefined).length, 0);
+  }
+
+  /** TaskManagers excluded from allocation until they heartbeat again. */
+  unreachableCount(): number {
+    return this.unreachable.size;
   }
 
   /**
@@ -94,7 +108,7 @@ export class ResourceManager extends EventEmitter<ResourceManagerEvents> {
    */
   allocate(jobId: string, count: number): RegisteredTaskManager[] | undefined {
     if (this.freeSlots() < count) return undefined;
-    const free = new Map(this.all().map((tm) => [tm, tm.allocations.filter((a) => a === undefined).length]));
+    const free = new Map(this.allocatable().map((tm) => [tm, tm.allocations.filter((a) => a === undefined).length]));
     const result: RegisteredTaskManager[] = [];
     for (let i = 0; i < count; i++) {
       let best: RegisteredTaskManager | undefined;
@@ -128,6 +142,22 @@ export class ResourceManager extends EventEmitter<ResourceManagerEvents> {
     if (tm !== undefined) this.markLost(tm, `TaskManager ${tm.id} (${tm.address}) was lost: ${reason}`);
   }
 
+  /**
+   * A connection to this TaskManager failed, seen second hand (a peer lost its record stream) or on a
+   * call that may have failed for another reason (a deadline): it may be gone, or only slow. Until it
+   * heartbeats again no job is deployed onto it; if it is gone, the heartbeat timeout declares it lost.
+   */
+  suspectUnreachable(id: string, reason: string): void {
+    const tm = this.taskManagers.get(id);
+    if (tm === undefined || this.unreachable.has(id)) return;
+    this.unreachable.set(id, reason);
+    this.log.warn({ taskManager: id, address: tm.address, reason }, `TaskManager ${id} excluded from slot allocation until it heartbeats again: ${reason}`);
+  }
+
+  private allocatable(): RegisteredTaskManager[] {
+    return this.all().filter((tm) => !this.unreachable.has(tm.id));
+  }
+
   private checkHeartbeats(): void {
     const now = Date.now();
     for (const tm of this.all()) {
@@ -140,6 +170,7 @@ export class ResourceManager extends EventEmitter<ResourceManagerEvents> {
 
   private markLost(tm: RegisteredTaskManager, reason: string): void {
     this.taskManagers.delete(tm.id);
+    this.unreachable.delete(tm.id);
     tm.client.close();
     this.log.warn({ taskManager: tm.id, address: tm.address }, reason);
     this.emit('taskManagerLost', tm, reason);

@@ -21,6 +21,7 @@ import type { ListJobsRequest as _sage_v1_ListJobsRequest, ListJobsRequest__Outp
 import type { ListJobsResponse as _sage_v1_ListJobsResponse, ListJobsResponse__Output as _sage_v1_ListJobsResponse__Output } from './sage/v1/ListJobsResponse.js';
 import type { RegisterTaskManagerRequest as _sage_v1_RegisterTaskManagerRequest, RegisterTaskManagerRequest__Output as _sage_v1_RegisterTaskManagerRequest__Output } from './sage/v1/RegisterTaskManagerRequest.js';
 import type { RegisterTaskManagerResponse as _sage_v1_RegisterTaskManagerResponse, RegisterTaskManagerResponse__Output as _sage_v1_RegisterTaskManagerResponse__Output } from './sage/v1/RegisterTaskManagerResponse.js';
+import type { SlotWait as _sage_v1_SlotWait, SlotWait__Output as _sage_v1_SlotWait__Output } from './sage/v1/SlotWait.js';
 import type { SubmitJobRequest as _sage_v1_SubmitJobRequest, SubmitJobRequest__Output as _sage_v1_SubmitJobRequest__Output } from './sage/v1/SubmitJobRequest.js';
 import type { SubmitJobResponse as _sage_v1_SubmitJobResponse, SubmitJobResponse__Output as _sage_v1_SubmitJobResponse__Output } from './sage/v1/SubmitJobResponse.js';
 import type { TaskDetails as _sage_v1_TaskDetails, TaskDetails__Output as _sage_v1_TaskDetails__Output } from './sage/v1/TaskDetails.js';
@@ -57,6 +58,7 @@ export interface ProtoGrpcType {
       ListJobsResponse: MessageTypeDefinition<_sage_v1_ListJobsResponse, _sage_v1_ListJobsResponse__Output>
       RegisterTaskManagerRequest: MessageTypeDefinition<_sage_v1_RegisterTaskManagerRequest, _sage_v1_RegisterTaskManagerRequest__Output>
       RegisterTaskManagerResponse: MessageTypeDefinition<_sage_v1_RegisterTaskManagerResponse, _sage_v1_RegisterTaskManagerResponse__Output>
+      SlotWait: MessageTypeDefinition<_sage_v1_SlotWait, _sage_v1_SlotWait__Output>
       SubmitJobRequest: MessageTypeDefinition<_sage_v1_SubmitJobRequest, _sage_v1_SubmitJobRequest__Output>
       SubmitJobResponse: MessageTypeDefinition<_sage_v1_SubmitJobResponse, _sage_v1_SubmitJobResponse__Output>
       TaskDetails: MessageTypeDefinition<_sage_v1_TaskDetails, _sage_v1_TaskDetails__Output>

@@ -26,6 +26,7 @@ import type { OutputChannelDescriptor as _sage_v1_OutputChannelDescriptor, Outpu
 import type { RegisterTaskManagerRequest as _sage_v1_RegisterTaskManagerRequest, RegisterTaskManagerRequest__Output as _sage_v1_RegisterTaskManagerRequest__Output } from './sage/v1/RegisterTaskManagerRequest.js';
 import type { RegisterTaskManagerResponse as _sage_v1_RegisterTaskManagerResponse, RegisterTaskManagerResponse__Output as _sage_v1_RegisterTaskManagerResponse__Output } from './sage/v1/RegisterTaskManagerResponse.js';
 import type { ReleaseJobRequest as _sage_v1_ReleaseJobRequest, ReleaseJobRequest__Output as _sage_v1_ReleaseJobRequest__Output } from './sage/v1/ReleaseJobRequest.js';
+import type { SlotWait as _sage_v1_SlotWait, SlotWait__Output as _sage_v1_SlotWait__Output } from './sage/v1/SlotWait.js';
 import type { SubmitJobRequest as _sage_v1_SubmitJobRequest, SubmitJobRequest__Output as _sage_v1_SubmitJobRequest__Output } from './sage/v1/SubmitJobRequest.js';
 import type { SubmitJobResponse as _sage_v1_SubmitJobResponse, SubmitJobResponse__Output as _sage_v1_SubmitJobResponse__Output } from './sage/v1/SubmitJobResponse.js';
 import type { TaskDeploymentDescriptor as _sage_v1_TaskDeploymentDescriptor, TaskDeploymentDescriptor__Output as _sage_v1_TaskDeploymentDescriptor__Output } from './sage/v1/TaskDeploymentDescriptor.js';
@@ -70,6 +71,7 @@ export interface ProtoGrpcType {
       RegisterTaskManagerRequest: MessageTypeDefinition<_sage_v1_RegisterTaskManagerRequest, _sage_v1_RegisterTaskManagerRequest__Output>
       RegisterTaskManagerResponse: MessageTypeDefinition<_sage_v1_RegisterTaskManagerResponse, _sage_v1_RegisterTaskManagerResponse__Output>
       ReleaseJobRequest: MessageTypeDefinition<_sage_v1_ReleaseJobRequest, _sage_v1_ReleaseJobRequest__Output>
+      SlotWait: MessageTypeDefinition<_sage_v1_SlotWait, _sage_v1_SlotWait__Output>
       SubmitJobRequest: MessageTypeDefinition<_sage_v1_SubmitJobRequest, _sage_v1_SubmitJobRequest__Output>
       SubmitJobResponse: MessageTypeDefinition<_sage_v1_SubmitJobResponse, _sage_v1_SubmitJobResponse__Output>
       TaskDeploymentDescriptor: MessageTypeDefinition<_sage_v1_TaskDeploymentDescriptor, _sage_v1_TaskDeploymentDescriptor__Output>

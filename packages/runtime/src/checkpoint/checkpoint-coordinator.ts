@@ -41,6 +41,8 @@ export interface CheckpointCoordinatorSpec {
   readonly onCompleted?: (checkpoint: CompletedCheckpoint, stats: CheckpointStats) => void;
   /** Called after each aborted checkpoint or savepoint. */
   readonly onAborted?: (failure: CheckpointFailure) => void;
+  /** The savepoint the job started from, if any: checkpoint ids continue above its id. */
+  readonly restoredSavepointId?: number;
 }
 
 export interface CheckpointStats {
@@ -188,7 +190,7 @@ export class CheckpointCoordinator {
     this.triggering = true;
     let checkpointId: number;
     try {
-      checkpointId = await this.spec.storage.nextCheckpointId(this.spec.jobId);
+      checkpointId = await this.spec.storage.nextCheckpointId(this.spec.jobId, this.spec.restoredSavepointId ?? 0);
     } catch (error) {
       this.triggering = false;
       const failure = new CheckpointFailure(`Could not start a checkpoint of job ${this.spec.jobId}: checkpoint storage failed: ${(error as Error).message}`, error);

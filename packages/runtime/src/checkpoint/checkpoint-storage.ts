@@ -36,8 +36,10 @@ export interface CheckpointStorage {
   /**
    * A checkpoint id never handed out before for this job, also across restarts of whoever coordinates
    * it, so a new checkpoint never writes over blobs of one that was in flight when a process died.
+   * It is above `after`: a job started from a savepoint continues the savepoint's sequence (Flink sets
+   * its checkpoint id counter past the restored savepoint's id), so ids never go back in time.
    */
-  nextCheckpointId(jobId: string): Promise<number>;
+  nextCheckpointId(jobId: string, after?: number): Promise<number>;
   /** Stores one blob of checkpoint `checkpointId`; `name` is unique within the checkpoint (e.g. uid and subtask). */
   writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle>;
   /** Reads a blob back; throws CorruptCheckpoint when it is missing or does not match its checksum. */

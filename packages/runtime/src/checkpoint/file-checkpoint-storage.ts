@@ -14,13 +14,13 @@ export class FileCheckpointStorage implements CheckpointStorage {
   private counterLock: Promise<unknown> = Promise.resolve();
 
   /** One at a time: a savepoint and a periodic checkpoint may ask together. */
-  nextCheckpointId(jobId: string): Promise<number> {
-    const next = this.counterLock.then(() => this.incrementCounter(jobId));
+  nextCheckpointId(jobId: string, after = 0): Promise<number> {
+    const next = this.counterLock.then(() => this.incrementCounter(jobId, after));
     this.counterLock = next.catch(() => {});
     return next;
   }
 
-  private async incrementCounter(jobId: string): Promise<number> {
+  private async incrementCounter(jobId: string, after: number): Promise<number> {
     const dir = join(this.root, jobId);
     await mkdir(dir, { recursive: true });
     const counter = join(dir, 'checkpoint-counter');
@@ -30,7 +30,7 @@ export class FileCheckpointStorage implements CheckpointStorage {
     } catch {
       // First checkpoint of this job.
     }
-    const next = last + 1;
+    const next = Math.max(last, after) + 1;
     await writeFile(`${counter}.partial`, String(next));
     await rename(`${counter}.partial`, counter);
     return next;

@@ -221,6 +221,7 @@ describe('exactly-once recovery in a LocalCluster', () => {
       await new Promise((resolve) => setTimeout(resolve, 80));
       const savepoint = await execution.stopWithSavepoint();
       expect(savepoint.savepoint).toBe(true);
+      expect((await execution.result).state).toBe('FINISHED');
       const before = sink.values.length;
       expect(before).toBeGreaterThan(0);
       expect(before).toBeLessThan(6000);

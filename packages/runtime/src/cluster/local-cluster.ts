@@ -176,6 +176,8 @@ export class JobExecution {
   private wakeFromDelay: (() => void) | undefined;
   private attemptFailure: TaskFailure | SageError | undefined;
   private cancelAttempt: (() => void) | undefined;
+  /** Stop-with-savepoint: the tasks are cancelled after the savepoint's commits, and the job ends FINISHED. */
+  private stoppedAfterSavepoint = false;
 
   constructor(
     readonly jobGraph: JobGraph,
@@ -225,15 +227,16 @@ export class JobExecution {
   }
 
   /**
-   * Stop-with-savepoint: takes a savepoint, lets the sinks commit what it covers, then cancels the job,
+   * Stop-with-savepoint: takes a savepoint, lets the sinks commit what it covers, then stops the tasks,
    * so that the job's committed output ends exactly at the savepoint and a job resumed from it
-   * continues without a gap or an overlap.
+   * continues without a gap or an overlap. The job ends FINISHED, as Flink reports it.
    */
   async stopWithSavepoint(): Promise<CompletedCheckpoint> {
     if (this.coordinator === undefined) {
       throw new SageError('SavepointUnavailable', 'This job runs without checkpointing: call env.enableCheckpointing(ms) to take savepoints');
     }
     const savepoint = await this.coordinator.triggerSavepoint({ terminate: true });
+    this.stoppedAfterSavepoint = true;
     this.cancel();
     await this.result;
     return savepoint;
@@ -259,7 +262,7 @@ export class JobExecution {
       this.attemptFailure = undefined;
       await this.runAttempt(attempt, restore);
       // Read through methods: both change while the attempt runs, which TypeScript's narrowing cannot see.
-      if (this.isCanceled()) return this.finish('CANCELED');
+      if (this.isCanceled()) return this.finish(this.stoppedAfterSavepoint ? 'FINISHED' : 'CANCELED');
       const failure = this.currentFailure();
       if (failure === undefined) return this.finish('FINISHED');
       const delay = this.backoff.onFailure();
@@ -348,6 +351,7 @@ export class JobExecution {
       config,
       storage,
       log: this.log,
+      restoredSavepointId: this.options.restoreFrom?.checkpointId,
       participants: {
         allTasksRunning: () => tasks().every((t) => t.state === 'RUNNING'),
         triggerSources: (id, timestamp) => {

@@ -7,7 +7,7 @@ import { RecordBufferBuilder, RecordBufferReader, decodeBatch, decodeRecords, en
 import { exchangeHandlers, exchangeService } from './exchange-service.js';
 import { channelKey, type ChannelId } from './partition-key.js';
 import { PartitionRegistry } from './partition-registry.js';
-import { RemoteInputChannel } from './remote-input-channel.js';
+import { RemoteChannelLost, RemoteInputChannel } from './remote-input-channel.js';
 import { RemoteSubpartition } from './remote-subpartition.js';
 
 const id: ChannelId = { jobId: 'job', attempt: 0, edgeId: 0, producerSubtask: 0, consumerSubtask: 1 };
@@ -139,7 +139,7 @@ describe('credit-based exchange between TaskManagers', () => {
     // A batch of 10 records is a few hundred bytes: a buffer holds a few batches, the credit a few buffers.
     const producer = new RemoteSubpartition(channelKey(id), { bufferBytes: 500, capacityBytes: 2_000 }, 'consumer (2/2)');
     registry.registerRemote(producer);
-    const consumer = new RemoteInputChannel(client, id, 2_000, 'producer (1/2)', 'tm-test');
+    const consumer = new RemoteInputChannel(client, id, 2_000, 'producer (1/2)', 'tm-test', 'tm-producer');
     const consumerSignal = new Signal();
     consumer.setConsumer(consumerSignal);
     consumer.start();
@@ -188,7 +188,7 @@ describe('credit-based exchange between TaskManagers', () => {
   it('sends a partial buffer when the producer flushes, and keeps events in order with records', async () => {
     const producer = new RemoteSubpartition(channelKey(id), { bufferBytes: 1 << 20, capacityBytes: 4 << 20 }, 'consumer (2/2)');
     registry.registerRemote(producer);
-    const consumer = new RemoteInputChannel(client, id, 4 << 20, 'producer (1/2)', 'tm-test');
+    const consumer = new RemoteInputChannel(client, id, 4 << 20, 'producer (1/2)', 'tm-test', 'tm-producer');
     const signal = new Signal();
     consumer.setConsumer(signal);
     consumer.start();
@@ -222,7 +222,7 @@ describe('credit-based exchange between TaskManagers', () => {
   it('fails the consumer with the producer named when the producer side goes away', async () => {
     const producer = new RemoteSubpartition(channelKey(id), { bufferBytes: 100, capacityBytes: 1_000 }, 'consumer (2/2)');
     registry.registerRemote(producer);
-    const consumer = new RemoteInputChannel(client, id, 1_000, 'Source (1/2) on TaskManager tm-1 (127.0.0.1:1)', 'tm-test');
+    const consumer = new RemoteInputChannel(client, id, 1_000, 'Source (1/2) on TaskManager tm-1 (127.0.0.1:1)', 'tm-test', 'tm-1');
     const signal = new Signal();
     consumer.setConsumer(signal);
     consumer.start();
@@ -233,5 +233,14 @@ describe('credit-based exchange between TaskManagers', () => {
     producer.release('the producing task was cancelled');
     await signal.wait();
     expect(() => consumer.poll()).toThrow(/Source \(1\/2\) on TaskManager tm-1/);
+    // A producer that stopped on purpose is still reachable: nothing to exclude from scheduling.
+    let lost: unknown;
+    try {
+      consumer.poll();
+    } catch (error) {
+      lost = error;
+    }
+    expect(lost).toBeInstanceOf(RemoteChannelLost);
+    expect((lost as RemoteChannelLost).unreachableTaskManagerId).toBeUndefined();
   });
 });

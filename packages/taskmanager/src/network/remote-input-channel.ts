@@ -5,7 +5,7 @@
  * Buffers stay encoded until the task takes them: decoding on its own time keeps the gRPC callback
  * short and the decoded records young for the garbage collector.
  */
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { SageError } from '@sage/core';
 import { EndOfPartition, type InputChannel, type Signal, type StreamElement, type StreamEvent } from '@sage/runtime';
 import type { ExchangeBuffer__Output, ExchangeClient, ExchangeRequest } from '@sage/rpc';
@@ -14,7 +14,12 @@ import type { ChannelId } from './partition-key.js';
 
 /** The connection to an upstream TaskManager broke before its subtask finished. */
 export class RemoteChannelLost extends SageError {
-  constructor(message: string, cause?: unknown) {
+  constructor(
+    message: string,
+    /** The producer's TaskManager when it became unreachable (not when its task merely stopped). */
+    readonly unreachableTaskManagerId: string | undefined,
+    cause?: unknown,
+  ) {
     super('RemoteChannelLost', message, { cause });
   }
 }
@@ -39,6 +44,7 @@ export class RemoteInputChannel implements InputChannel {
     /** The producing subtask and where it runs, e.g. "Source: Sequence (1/2) on tm-1 (127.0.0.1:40123)". */
     private readonly producer: string,
     private readonly consumerTaskManagerId: string,
+    private readonly producerTaskManagerId: string,
   ) {}
 
   start(): void {
@@ -51,11 +57,14 @@ export class RemoteInputChannel implements InputChannel {
     });
     call.on('error', (error: grpc.ServiceError) => {
       if (!this.ended) {
-        this.fail(new RemoteChannelLost(`Lost the connection to ${this.producer}: ${error.details || error.message}`, error));
+        // UNAVAILABLE: the connection itself broke (the process died or its host is gone); a producer
+        // that stopped on purpose ends the stream with another status.
+        const unreachable = error.code === grpc.status.UNAVAILABLE ? this.producerTaskManagerId : undefined;
+        this.fail(new RemoteChannelLost(`Lost the connection to ${this.producer}: ${error.details || error.message}`, unreachable, error));
       }
     });
     call.on('end', () => {
-      if (!this.ended) this.fail(new RemoteChannelLost(`${this.producer} closed its channel before finishing`));
+      if (!this.ended) this.fail(new RemoteChannelLost(`${this.producer} closed its channel before finishing`, undefined));
       call.end();
     });
     call.write({

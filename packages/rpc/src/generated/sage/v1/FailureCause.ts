@@ -6,6 +6,7 @@ export interface FailureCause {
   'message'?: (string);
   'stack'?: (string);
   'location'?: (string);
+  'unreachableTaskManagerId'?: (string);
 }
 
 export interface FailureCause__Output {
@@ -13,4 +14,5 @@ export interface FailureCause__Output {
   'message': (string);
   'stack': (string);
   'location': (string);
+  'unreachableTaskManagerId': (string);
 }

@@ -27,8 +27,8 @@ async function setup(overrides: Partial<ResolvedCheckpointConfig>) {
     storage,
     log: { info() {}, warn() {} },
     participants: {
-      allTasksRunning: () => true,
-      triggerSources: (id) => triggered.push(id),
+      taskProgress: () => 'RUNNING',
+      triggerTasks: (id) => void triggered.push(id),
       notifyComplete: (id) => void completed.push(id),
       notifyAborted: (id) => aborted.push(id),
     },

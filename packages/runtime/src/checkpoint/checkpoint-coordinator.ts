@@ -300,9 +300,10 @@ export class CheckpointCoordinator {
    */
   async completeFinalCheckpoint(): Promise<CompletedCheckpoint | undefined> {
     if (this.stopped) return undefined;
+    for (const pending of [...this.pending.values()]) if (!pending.completing) this.abort(pending, 'every task has ended', false);
+    // After the aborts: an aborted stop-with-savepoint would schedule checkpoints again.
     this.stopping = true;
     clearTimeout(this.timer);
-    for (const pending of [...this.pending.values()]) if (!pending.completing) this.abort(pending, 'every task has ended', false);
     await Promise.all(this.completions);
     const { jobId, graph, storage, log } = this.spec;
     const finals: TaskCheckpointAck[] = [];

@@ -133,7 +133,7 @@ describe('checkpoints after tasks finish', () => {
     mkdirSync(input, { recursive: true });
     writeFileSync(join(input, 'numbers.txt'), Array.from({ length: records }, (_, n) => `${n}\n`).join(''));
     const out = mkdtempSync(join(tmpdir(), 'sage-finished-files-out-'));
-    const jobId = await submit('file-counts.ts', ['-p', '3', '--', input, out, '2000']);
+    const jobId = await submit('file-counts.ts', ['-p', '3', '--', input, out, '2500']);
 
     const going = await waitForCheckpointsAfterFinished(jobId, 'Lines', 2);
     const reader = sourceTasks(going, 'Lines').find((t) => t.state === 'RUNNING')!;

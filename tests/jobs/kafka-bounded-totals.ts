@@ -3,7 +3,7 @@
 // `--brokers --input --output --group --rate <records per second per subtask>`; exactly-once output.
 import { defineJob, RestartStrategies } from '@sage/core';
 import { KafkaSink, KafkaSource } from '../../packages/connector-kafka/src/index.js';
-import { ThrottledSink } from './throttle.js';
+import { Throttle } from './throttle.js';
 
 interface AccountEvent {
   readonly account: string;
@@ -27,10 +27,22 @@ export default defineJob((env, args) => {
   env.enableCheckpointing(300);
   env.setRestartStrategy(RestartStrategies.fixedDelay({ attempts: 10, delayMs: 1000 }));
   env
-    .fromSource(new KafkaSource<AccountEvent>({ brokers, topics: [option('input')], groupId: option('group'), deserializer: 'json', bounded: true }), {
-      name: 'Source: Account events',
-      uid: 'account-events',
-    })
+    // Small fetches (one record batch each; the test produces a few records per batch) and a small
+    // buffer: a few records per poll, so the throttle sleeps a few milliseconds at a time.
+    .fromSource(
+      new KafkaSource<AccountEvent>({
+        brokers,
+        topics: [option('input')],
+        groupId: option('group'),
+        deserializer: 'json',
+        bounded: true,
+        maxBufferedRecords: 20,
+        consumer: { maxBytesPerPartition: 1 },
+      }),
+      { name: 'Source: Account events', uid: 'account-events' },
+    )
+    .map(new Throttle<AccountEvent>(Number(option('rate'))))
+    .uid('throttle')
     .map((e): AccountTotal => ({ account: e.account, count: 1, total: e.amount }))
     .name('To totals')
     .uid('to-totals')
@@ -38,12 +50,7 @@ export default defineJob((env, args) => {
     .reduce((a, b): AccountTotal => ({ account: a.account, count: a.count + b.count, total: a.total + b.total }))
     .name('Running totals')
     .uid('running-totals')
-    .sink(
-      new ThrottledSink(
-        new KafkaSink<AccountTotal>({ brokers, topic: option('output'), keySelector: (t) => t.account, serializer: 'json', deliveryGuarantee: 'exactly-once' }),
-        Number(option('rate')),
-      ),
-    )
+    .sink(new KafkaSink<AccountTotal>({ brokers, topic: option('output'), keySelector: (t) => t.account, serializer: 'json', deliveryGuarantee: 'exactly-once' }))
     .name('Sink: Account totals')
     .uid('account-totals');
 });

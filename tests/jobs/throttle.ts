@@ -1,43 +1,27 @@
-// A sink that passes records on to another sink at no more than a rate per subtask, for test jobs
-// whose source reads faster than a test can act (a bounded Kafka topic, one file): the job stays
-// mid-stream for seconds. It throttles the way a slow sink does, through isAvailable/whenAvailable,
-// so the task waits on a timer (backpressure up to the source) and never blocks its thread.
-import type { Committer, Sink, SinkWriter, SinkWriterContext } from '@sage/core';
+// A map that passes records on at no more than a rate per subtask, for test jobs whose source reads
+// faster than a test can act (a bounded Kafka topic, one file): the source itself stays busy for
+// seconds, which a throttle after the network would not do (the channels' buffers would take the
+// whole input at once). It sleeps the thread (Atomics.wait) when ahead of schedule, so give the source
+// small reads (few records per poll): the task loop then yields to heartbeats and checkpoint triggers
+// between polls.
+import type { RuntimeContext } from '@sage/core';
 
-export class ThrottledSink<T, C> implements Sink<T, C> {
-  readonly name: string;
+// Module-level: the job's function objects are copied per subtask, and a copy of a shared array is not shared.
+const cell = new Int32Array(new SharedArrayBuffer(4));
 
-  constructor(
-    private readonly inner: Sink<T, C>,
-    private readonly recordsPerSecond: number,
-  ) {
-    this.name = inner.name;
+export class Throttle<T> {
+  private startedAt = 0;
+  private passed = 0;
+
+  constructor(private readonly recordsPerSecond: number) {}
+
+  open(_ctx: RuntimeContext): void {
+    this.startedAt = Date.now();
   }
 
-  createWriter(ctx: SinkWriterContext): SinkWriter<T, C> {
-    const writer = this.inner.createWriter(ctx);
-    const rate = this.recordsPerSecond;
-    const startedAt = Date.now();
-    let written = 0;
-    const due = () => startedAt + (written * 1000) / rate;
-    return {
-      write(value, timestamp) {
-        written++;
-        writer.write(value, timestamp);
-      },
-      isAvailable: () => Date.now() >= due() && (writer.isAvailable?.() ?? true),
-      whenAvailable: async () => {
-        const wait = due() - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        await writer.whenAvailable?.();
-      },
-      prepareCommit: (point) => writer.prepareCommit(point),
-      ...(writer.snapshotState ? { snapshotState: (checkpointId: number) => writer.snapshotState!(checkpointId) } : {}),
-      close: () => writer.close(),
-    };
-  }
-
-  createCommitter(): Committer<C> {
-    return this.inner.createCommitter!();
+  map(value: T): T {
+    const ahead = this.startedAt + (++this.passed * 1000) / this.recordsPerSecond - Date.now();
+    if (ahead > 1) Atomics.wait(cell, 0, 0, ahead);
+    return value;
   }
 }

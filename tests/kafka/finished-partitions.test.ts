@@ -76,9 +76,12 @@ describe('bounded Kafka source with fewer partitions than subtasks', () => {
     const input = await topics.create(PARTITIONS);
     const output = await topics.create(PARTITIONS);
     const data = events(EVENTS);
-    await topics.produce(input, data.map((e) => ({ partition: e.partition, key: e.account, value: JSON.stringify({ account: e.account, amount: e.amount }) })));
+    // Ten records per send, so record batches are small and the job's fetches too (see the job).
+    for (let i = 0; i < data.length; i += 10) {
+      await topics.produce(input, data.slice(i, i + 10).map((e) => ({ partition: e.partition, key: e.account, value: JSON.stringify({ account: e.account, amount: e.amount }) })));
+    }
     cluster = await TestCluster.start({ taskManagers: 2, slots: 2 });
-    const submitted = await cluster.sage(['run', job, '-p', '4', '--detached', '--', '--brokers', TEST_BROKERS.join(','), '--input', input, '--output', output, '--group', topics.group(), '--rate', '500']);
+    const submitted = await cluster.sage(['run', job, '-p', '4', '--detached', '--', '--brokers', TEST_BROKERS.join(','), '--input', input, '--output', output, '--group', topics.group(), '--rate', '800']);
     expect(submitted.code, submitted.stderr).toBe(0);
     const jobId = /[0-9a-f]{32}/.exec(submitted.stdout)![0];
 

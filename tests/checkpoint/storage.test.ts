@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { CorruptCheckpoint, FileCheckpointStorage, type CheckpointStorage, type CompletedCheckpoint } from '@sage/runtime';
+import { CorruptCheckpoint, FileCheckpointStorage, finalStateNamespace, type CheckpointStorage, type CompletedCheckpoint } from '@sage/runtime';
 import { RedisCheckpointStorage } from '@sage/checkpoint-redis';
 
 const REDIS_URL = process.env.SAGE_TEST_REDIS ?? 'redis://127.0.0.1:6379/0';
@@ -102,6 +102,22 @@ for (const [name, create] of Object.entries(subjects)) {
       const ids = await Promise.all([storage.nextCheckpointId('resumed', 7), storage.nextCheckpointId('resumed', 7), storage.nextCheckpointId('resumed', 7)]);
       expect(ids.sort((a, b) => a - b)).toEqual([8, 9, 10]);
       expect(await storage.nextCheckpointId('resumed', 7)).toBe(11);
+    });
+
+    it("copies a finished task's final state into a checkpoint, which owns the copy: it outlives the original and goes with the checkpoint", async () => {
+      subject = create();
+      const { storage } = subject;
+      const final = await storage.writeState('job', finalStateNamespace(0), 'counts-1', new Uint8Array([4, 2]));
+      const copy = await storage.copyState(final, 'job', 7, 'counts-1');
+      expect(copy.uri).not.toBe(final.uri);
+      await storage.completeCheckpoint(checkpoint('job', 7, { 1: copy }));
+      expect((await storage.listCheckpoints('job')).map((c) => c.checkpointId)).toEqual([7]);
+      await storage.discardCheckpoint('job', finalStateNamespace(0));
+      await expect(storage.readState(final)).rejects.toThrow(CorruptCheckpoint);
+      expect([...(await storage.readState(copy))]).toEqual([4, 2]);
+      await expect(storage.copyState(final, 'job', 8, 'counts-1')).rejects.toThrow(CorruptCheckpoint);
+      await storage.discardCheckpoint('job', 7);
+      await expect(storage.readState(copy)).rejects.toThrow(CorruptCheckpoint);
     });
   });
 }

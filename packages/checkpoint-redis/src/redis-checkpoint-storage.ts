@@ -3,6 +3,7 @@
  *   sage:{cluster}:job:{job}:chk:{n}:state:{name}   a state blob (binary)
  *   sage:{cluster}:job:{job}:chk:{n}:blobs          set of the checkpoint's blob keys, for discarding
  *   sage:{cluster}:job:{job}:chk:{n}:meta           the checkpoint's metadata (JSON)
+ *   sage:{cluster}:job:{job}:chk:{-1-a}:…           final states of the tasks of attempt a (never listed)
  *   sage:{cluster}:job:{job}:checkpoint-counter     the last checkpoint id handed out
  *   sage:{cluster}:job:{job}:checkpoints            sorted set of completed checkpoint ids
  * A checkpoint becomes visible when its metadata and its entry in the sorted set are written, together,
@@ -92,6 +93,16 @@ export class RedisCheckpointStorage implements CheckpointStorage {
     await this.redis.zrem(this.listKey(jobId), String(checkpointId));
     const blobs = await this.redis.smembers(`${base}:blobs`);
     await this.redis.unlink(...blobs, `${base}:blobs`, `${base}:meta`);
+  }
+
+  async copyState(handle: StateHandle, jobId: string, checkpointId: number, name: string): Promise<StateHandle> {
+    const base = this.checkpointKey(jobId, checkpointId);
+    const key = `${base}:state:${name}`;
+    // Indexed first, as in writeState; COPY stays inside Redis, however large the blob.
+    await this.redis.sadd(`${base}:blobs`, key);
+    const copied = await this.redis.copy(handle.uri, key, 'REPLACE');
+    if (copied !== 1) throw new CorruptCheckpoint(`State ${handle.uri} is missing from Redis: it cannot be copied into checkpoint ${checkpointId}`);
+    return { uri: key, bytes: handle.bytes, checksum: handle.checksum };
   }
 
   async close(): Promise<void> {

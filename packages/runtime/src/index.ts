@@ -1,5 +1,5 @@
 export { LocalCluster, JobExecution, type ExecuteOptions, type JobResult, type JobState, type LocalClusterOptions, type VertexProgress } from './cluster/local-cluster.js';
-export { Task, TaskCanceled, TaskFailure, type CheckpointResponder, type TaskCheckpointAck, type TaskCheckpointing, type TaskSpec, type TaskState } from './tasks/task.js';
+export { Task, TaskCanceled, TaskFailure, TASK_NOT_READY, type CheckpointResponder, type TaskCheckpointAck, type TaskCheckpointing, type TaskSpec, type TaskState } from './tasks/task.js';
 export { Mailbox, type Mail } from './tasks/mailbox.js';
 export { Signal } from './tasks/signal.js';
 export { OperatorChain } from './tasks/operator-chain.js';
@@ -21,7 +21,7 @@ export { CollectSink } from './testing/collect-sink.js';
 export { ARTIFACT_EXTERNALS, ArtifactMismatch, artifactHash, loadJobArtifact } from './artifact/job-artifact.js';
 export { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 export type { KeyedStateSnapshot, StateSnapshot } from './state/keyed-state-snapshot.js';
-export { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type OperatorCheckpoint, type StateHandle } from './checkpoint/checkpoint-storage.js';
+export { CorruptCheckpoint, finalStateNamespace, type CheckpointStorage, type CompletedCheckpoint, type OperatorCheckpoint, type StateHandle } from './checkpoint/checkpoint-storage.js';
 export { FileCheckpointStorage } from './checkpoint/file-checkpoint-storage.js';
 export { sha256 } from './checksum.js';
 export {

@@ -16,6 +16,7 @@ import {
   type InputChannel,
   type OperatorCheckpoint,
   type ResultSubpartition,
+  type TaskCheckpointAck,
   type TaskCheckpointing,
   type TaskRestore,
   type TaskState,
@@ -242,19 +243,34 @@ export class TaskExecutor {
     const restoreCheckpointId = Number(d.restoreCheckpointId);
     if (config === null && restoreCheckpointId === 0) return {};
     if (this.checkpointStorage === undefined) throw new Error(`TaskManager ${this.id} has no checkpoint storage: the JobManager did not name one`);
+    const acknowledgement = (ack: TaskCheckpointAck) => {
+      const stateHandles: Record<string, string> = {};
+      for (const [uid, handle] of Object.entries(ack.handles)) stateHandles[uid] = JSON.stringify(handle);
+      return {
+        jobId: d.jobId,
+        attempt: d.attempt,
+        checkpointId: ack.checkpointId,
+        vertexId: ack.vertexId,
+        subtaskIndex: ack.subtaskIndex,
+        stateHandles,
+        stateSize: ack.stateSize,
+        finalState: ack.final ?? false,
+        syncMs: ack.syncMs,
+        asyncMs: ack.asyncMs,
+      };
+    };
     const checkpointing: TaskCheckpointing = {
       jobId: d.jobId,
       mode: config ? resolveCheckpointConfig(config).mode : 'exactly-once',
       storage: this.checkpointStorage,
       responder: {
         acknowledge: (ack) => {
-          const stateHandles: Record<string, string> = {};
-          for (const [uid, handle] of Object.entries(ack.handles)) stateHandles[uid] = JSON.stringify(handle);
-          const request = { jobId: d.jobId, attempt: d.attempt, checkpointId: ack.checkpointId, vertexId: ack.vertexId, subtaskIndex: ack.subtaskIndex, stateHandles, stateSize: ack.stateSize };
-          call(this.jobManager, 'AcknowledgeCheckpoint', request).catch((error: Error) =>
+          call(this.jobManager, 'AcknowledgeCheckpoint', acknowledgement(ack)).catch((error: Error) =>
             this.log.warn({ job: d.jobId, checkpoint: ack.checkpointId, err: error }, 'Could not acknowledge a checkpoint'),
           );
         },
+        // Awaited: the JobManager must hold a task's final state before it hears that the task ended.
+        ...(config ? { reportFinalState: async (ack: TaskCheckpointAck) => void (await call(this.jobManager, 'AcknowledgeCheckpoint', acknowledgement(ack))) } : {}),
         decline: (checkpointId, vertexId, subtaskIndex, reason) => {
           const request = { jobId: d.jobId, attempt: d.attempt, checkpointId, vertexId, subtaskIndex, reason: failureCauseOf(reason, `${this.id}`) };
           call(this.jobManager, 'DeclineCheckpoint', request).catch((error: Error) =>

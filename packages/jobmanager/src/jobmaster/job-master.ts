@@ -12,7 +12,9 @@ import type { JobGraphDescriptor } from '@sage/core';
 import { defaultRestartStrategy, resolveCheckpointConfig, SageError } from '@sage/core';
 import {
   CheckpointCoordinator,
+  finalStateNamespace,
   latestUsableCheckpoint,
+  TASK_NOT_READY,
   RestartBackoff,
   type CheckpointStats,
   type CheckpointStorage,
@@ -171,8 +173,9 @@ export class JobMaster {
       subtaskIndex: ack.subtaskIndex,
       handles,
       stateSize: Number(ack.stateSize),
-      syncMs: 0,
-      asyncMs: 0,
+      syncMs: Number(ack.syncMs),
+      asyncMs: Number(ack.asyncMs),
+      final: ack.finalState,
     });
   }
 
@@ -420,7 +423,27 @@ export class JobMaster {
     // After a stop-with-savepoint nothing past the savepoint may commit, or a resumed job repeats it.
     if (this.endOfInputNotified || this.state !== 'RUNNING' || this.stoppingAfterSavepoint) return;
     if (!this.vertices.every((v) => v.state === 'FINISHING' || v.state === 'FINISHED')) return;
+    if (!this.vertices.some((v) => v.state === 'FINISHING')) return;
     this.endOfInputNotified = true;
+    const coordinator = this.coordinator;
+    if (coordinator === undefined) {
+      this.notifyEndOfInput();
+      return;
+    }
+    // The commit comes after the final checkpoint: a failure during it restores past every record.
+    const attempt = this.attempt;
+    coordinator.completeFinalCheckpoint().then(
+      () => {
+        if (attempt === this.attempt && this.state === 'RUNNING') this.notifyEndOfInput();
+      },
+      (error: Error) => {
+        if (attempt !== this.attempt) return;
+        this.handleFailure({ code: 'FinalCheckpointFailed', message: `The final checkpoint failed: ${error.message}`, stack: error.stack ?? '', location: 'CheckpointCoordinator' });
+      },
+    );
+  }
+
+  private notifyEndOfInput(): void {
     const taskManagers = new Set(this.vertices.filter((v) => v.state === 'FINISHING').map((v) => v.taskManager!));
     for (const tm of taskManagers) {
       call(tm.client, 'NotifyCheckpointComplete', { jobId: this.jobId, attempt: this.attempt, checkpointId: 0, endOfInput: true }).catch((error: Error) =>
@@ -466,7 +489,14 @@ export class JobMaster {
     if (coordinator === undefined) return;
     this.coordinator = undefined;
     const previous = this.coordinatorStopped;
-    this.coordinatorStopped = Promise.all([previous, coordinator.stop(reason)]).then(() => {});
+    const attempt = this.attempt;
+    // The attempt's final states go once no checkpoint of it can still copy them.
+    const stopped = coordinator.stop(reason).then(() =>
+      this.options.checkpointStorage
+        .discardCheckpoint(this.jobId, finalStateNamespace(attempt))
+        .catch((error: Error) => this.log.warn({ attempt, err: error }, 'Could not delete the final states of a job attempt')),
+    );
+    this.coordinatorStopped = Promise.all([previous, stopped]).then(() => {});
   }
 
   private createCoordinator(attempt: number): CheckpointCoordinator | undefined {
@@ -484,15 +514,24 @@ export class JobMaster {
       log: this.log,
       restoredSavepointId: this.options.restoreFrom?.checkpointId,
       participants: {
-        allTasksRunning: () => this.attempt === attempt && this.state === 'RUNNING' && this.vertices.every((v) => v.state === 'RUNNING'),
-        triggerSources: (checkpointId, timestamp) => {
-          const sources = new Set(this.graph.vertices.filter((v) => !this.graph.edges.some((e) => e.targetVertex === v.id)).map((v) => v.id));
-          for (const vertex of this.vertices.filter((v) => sources.has(v.vertexId))) {
+        taskProgress: (vertexId, subtaskIndex) => {
+          const vertex = this.attempt === attempt && this.state === 'RUNNING' ? this.vertex(vertexId, subtaskIndex) : undefined;
+          if (vertex === undefined) return 'OTHER';
+          return vertex.state === 'RUNNING' ? 'RUNNING' : vertex.state === 'FINISHING' || vertex.state === 'FINISHED' ? 'ENDED' : 'OTHER';
+        },
+        triggerTasks: (checkpointId, timestamp, targets) => {
+          for (const target of targets) {
+            const vertex = this.vertex(target.vertexId, target.subtaskIndex)!;
             const tm = vertex.taskManager!;
             const request = { jobId: this.jobId, attempt, checkpointId, timestamp, vertexId: vertex.vertexId, subtaskIndex: vertex.subtaskIndex };
-            call(tm.client, 'TriggerCheckpoint', request, { timeoutMs: 10_000 }).catch((error: Error) =>
-              coordinator.decline(checkpointId, vertex.vertexId, vertex.subtaskIndex, new Error(`could not reach TaskManager ${tm.id}: ${error.message}`)),
-            );
+            call(tm.client, 'TriggerCheckpoint', request, { timeoutMs: 10_000 }).catch((error: RpcError) => {
+              // The task ended and left its TaskManager meanwhile: the next checkpoint takes its final state.
+              const reason =
+                error.status === grpcStatus.NOT_FOUND
+                  ? new SageError(TASK_NOT_READY, `${vertex.vertexName} (${vertex.subtaskIndex + 1}/${vertex.parallelism}) is no longer running on TaskManager ${tm.id}`)
+                  : new Error(`could not reach TaskManager ${tm.id}: ${error.message}`);
+              coordinator.decline(checkpointId, vertex.vertexId, vertex.subtaskIndex, reason);
+            });
           }
         },
         notifyComplete: async (checkpointId) => {

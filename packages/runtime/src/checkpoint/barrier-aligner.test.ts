@@ -75,4 +75,22 @@ describe('barrier alignment', () => {
     late[0]!.push(new CheckpointBarrier(4, 0));
     expect(drain(lateGate, lateAligner).sort()).toEqual(['0:1', '1:7', 'snapshot 4'].sort());
   });
+
+  it('started without a barrier (every upstream ended), snapshots after the records before each EndOfPartition, ignoring a stale barrier', () => {
+    const channels = [new LocalChannel(100), new LocalChannel(100)];
+    channels[0]!.push(batch(1));
+    channels[0]!.push(new CheckpointBarrier(3, 0)); // of a checkpoint aborted upstream
+    channels[0]!.push(batch(2));
+    channels[0]!.push(EndOfPartition.INSTANCE);
+    channels[1]!.push(batch(10));
+    channels[1]!.push(EndOfPartition.INSTANCE);
+    const gate = new InputGate(channels);
+    const aligner = new BarrierAligner(gate, 'exactly-once');
+    expect(aligner.startAlignment(new CheckpointBarrier(4, 0))).toBeNull();
+    const seen = drain(gate, aligner);
+    expect(seen.indexOf('snapshot 4')).toBe(seen.length - 1);
+    expect([...seen].sort()).toEqual(['0:1', '0:2', '1:10', 'snapshot 4']);
+    // Once every channel has ended, it is aligned at once.
+    expect(aligner.startAlignment(new CheckpointBarrier(5, 0))?.checkpointId).toBe(5);
+  });
 });

@@ -30,10 +30,29 @@ export class BarrierAligner {
   /** A barrier arrived on `channel`: returns it when the checkpoint is now aligned, null otherwise. */
   onBarrier(channel: number, barrier: CheckpointBarrier): CheckpointBarrier | null {
     if (barrier.checkpointId <= this.lastCheckpointId) return null;
+    // Older than the one in progress: it was aborted upstream; it must not count for the newer one.
+    if (this.pending !== null && barrier.checkpointId < this.pending.checkpointId) return null;
     if (this.pending !== null && barrier.checkpointId > this.pending.checkpointId) this.abandon();
     if (this.pending === null) this.pending = barrier;
     this.arrived.add(channel);
     if (this.mode === 'exactly-once') this.gate.block(channel);
+    return this.completeIfAligned();
+  }
+
+  /**
+   * Checkpoint `barrier` was triggered at this task directly, because every upstream subtask has ended
+   * (FLIP-147): no barrier will come, and the EndOfPartition of each channel stands for it, so the
+   * snapshot comes after the records still in the channels, as if the barrier were behind them.
+   * Returns the barrier when every channel has already ended, null otherwise (onEndOfPartition
+   * returns it later).
+   */
+  startAlignment(barrier: CheckpointBarrier): CheckpointBarrier | null {
+    if (barrier.checkpointId <= this.lastCheckpointId) return null;
+    if (this.pending !== null) {
+      if (barrier.checkpointId < this.pending.checkpointId) return null;
+      if (barrier.checkpointId > this.pending.checkpointId) this.abandon();
+    }
+    this.pending ??= barrier;
     return this.completeIfAligned();
   }
 

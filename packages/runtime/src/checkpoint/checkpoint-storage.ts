@@ -50,7 +50,21 @@ export interface CheckpointStorage {
   listCheckpoints(jobId: string): Promise<CompletedCheckpoint[]>;
   /** Deletes a checkpoint, complete or not: its metadata and every blob written for it. */
   discardCheckpoint(jobId: string, checkpointId: number): Promise<void>;
+  /**
+   * Copies a blob, server-side, into checkpoint `checkpointId` under `name`, so the checkpoint owns its
+   * copy and is discarded like any other: how a finished task's final state joins later checkpoints.
+   */
+  copyState(handle: StateHandle, jobId: string, checkpointId: number, name: string): Promise<StateHandle>;
   close(): Promise<void>;
+}
+
+/**
+ * Where the tasks of one job attempt write their final state (FLIP-147): a checkpoint id no checkpoint
+ * ever gets (ids count up from 1), written with writeState and deleted with discardCheckpoint when the
+ * attempt or the job ends. Completed checkpoints hold copies (copyState), never these blobs.
+ */
+export function finalStateNamespace(attempt: number): number {
+  return -1 - attempt;
 }
 
 /** A checkpoint's state cannot be used: restores fall back to an older checkpoint. */

@@ -3,7 +3,7 @@
  *   <root>/<job id>/chk-<n>/<name>.state   state blobs
  *   <root>/<job id>/chk-<n>/_metadata      written last, by rename: a checkpoint without it is not complete
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '../checksum.js';
 import { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type StateHandle } from './checkpoint-storage.js';
@@ -84,6 +84,18 @@ export class FileCheckpointStorage implements CheckpointStorage {
 
   async discardCheckpoint(jobId: string, checkpointId: number): Promise<void> {
     await rm(this.checkpointDir(jobId, checkpointId), { recursive: true, force: true });
+  }
+
+  async copyState(handle: StateHandle, jobId: string, checkpointId: number, name: string): Promise<StateHandle> {
+    const dir = this.checkpointDir(jobId, checkpointId);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `${encodeURIComponent(name)}.state`);
+    try {
+      await copyFile(handle.uri, file);
+    } catch (error) {
+      throw new CorruptCheckpoint(`State ${handle.uri} is missing: ${(error as Error).message}`, error);
+    }
+    return { uri: file, bytes: handle.bytes, checksum: handle.checksum };
   }
 
   async close(): Promise<void> {}

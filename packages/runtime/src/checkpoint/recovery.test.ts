@@ -235,4 +235,53 @@ describe('exactly-once recovery in a LocalCluster', () => {
     }
     expect((await readdir(join(dir, 'rescale'))).length).toBeGreaterThan(0);
   });
+
+  it('keeps checkpointing and committing after a source subtask finishes at once, and takes savepoints meanwhile', async () => {
+    const expected = new CollectSink<[number, number]>();
+    await expectFinished(await new LocalCluster().execute(keyedSumJob(expected, { count: 6000, parallelism: 2 }), { checkpointStorage: storage }).result);
+    const sink = new CollectSink<[number, number]>();
+    const first = new LocalCluster().execute(keyedSumJob(sink, { count: 6000, parallelism: 2 }), { checkpointStorage: storage });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const savepoint = await first.stopWithSavepoint();
+
+    // Two source splits dealt out to three subtasks: the third has nothing to read and finishes at once.
+    const resumed = new LocalCluster().execute(keyedSumJob(sink, { count: 6000, parallelism: 3 }), { checkpointStorage: storage, restoreFrom: savepoint });
+    const committedAt: number[] = [];
+    resumed.onCheckpointCompleted(() => committedAt.push(sink.values.length));
+    const idle = () => resumed.tasks.find((t) => t.vertexId === 0 && t.subtaskIndex === 2);
+    await until(() => idle()?.state === 'FINISHED' && committedAt.length >= 2 && resumed.jobState === 'RUNNING');
+    const midway = await resumed.triggerSavepoint();
+    expect(midway.operators['numbers']!.subtasks[2]).toBeDefined();
+    await expectFinished(await resumed.result);
+    // Sinks committed while the job ran, not only at its end.
+    expect(committedAt.some((n) => n > 0 && n < 6000)).toBe(true);
+    expect(sumsByKey(sink.values)).toEqual(sumsByKey(expected.values));
+  });
+
+  it('completes a final checkpoint before the end-of-input commit, which restores at another parallelism without repeating anything', async () => {
+    const sink = new CollectSink<[number, number]>();
+    const execution = new LocalCluster().execute(keyedSumJob(sink, { count: 3000, parallelism: 2 }), { checkpointStorage: storage, jobId: 'final' });
+    const completed: { checkpoint: CompletedCheckpoint; committed: number }[] = [];
+    execution.onCheckpointCompleted((checkpoint) => completed.push({ checkpoint, committed: sink.values.length }));
+    await expectFinished(await execution.result);
+    expect(sink.values).toHaveLength(3000);
+    const last = completed.at(-1)!;
+    // The end-of-input commit had not happened when the final checkpoint completed.
+    expect(last.committed).toBeLessThan(3000);
+    expect(Object.keys(last.checkpoint.operators['numbers']!.subtasks)).toEqual(['0', '1']);
+    expect((await storage.listCheckpoints('final'))[0]!.checkpointId).toBe(last.checkpoint.checkpointId);
+    // The attempt's final states are gone; the checkpoints hold their own copies.
+    expect((await readdir(join(dir, 'final'))).filter((name) => name.startsWith('chk--'))).toEqual([]);
+
+    // A restart from it: sources have nothing left, sinks commit again, which commits nothing new.
+    const before = [...sink.values];
+    const restored = await new LocalCluster().execute(keyedSumJob(sink, { count: 3000, parallelism: 3 }), { checkpointStorage: storage, restoreFrom: last.checkpoint }).result;
+    await expectFinished(restored);
+    expect(sink.values).toEqual(before);
+  });
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}

@@ -17,7 +17,7 @@ import {
   type ResolvedCheckpointConfig,
 } from '@sage/core';
 import { CheckpointCoordinator, type CheckpointStats, type CoordinatorLog } from '../checkpoint/checkpoint-coordinator.js';
-import type { CheckpointStorage, CompletedCheckpoint } from '../checkpoint/checkpoint-storage.js';
+import { finalStateNamespace, type CheckpointStorage, type CompletedCheckpoint } from '../checkpoint/checkpoint-storage.js';
 import { FileCheckpointStorage } from '../checkpoint/file-checkpoint-storage.js';
 import { latestUsableCheckpoint } from '../checkpoint/restore-selection.js';
 import { checkRestoreCompatibility } from '../checkpoint/state-assignment.js';
@@ -26,7 +26,7 @@ import { RestartBackoff } from '../failover/restart-backoff.js';
 import { LocalChannel } from '../network/channel.js';
 import { InputGate } from '../network/input-gate.js';
 import { createRecordWriter, type RecordWriter } from '../network/record-writer.js';
-import { Task, TaskFailure, type TaskCheckpointing } from '../tasks/task.js';
+import { Task, TaskFailure, type TaskCheckpointAck, type TaskCheckpointing } from '../tasks/task.js';
 
 export interface LocalClusterOptions {
   /** Records per batch between tasks. */
@@ -308,6 +308,7 @@ export class JobExecution {
             responder: {
               acknowledge: (ack) => coordinator?.acknowledge(ack),
               decline: (id, vertex, subtask, reason) => coordinator?.decline(id, vertex, subtask, reason),
+              ...(coordinator ? { reportFinalState: async (ack: TaskCheckpointAck) => coordinator.acknowledge(ack) } : {}),
             },
           }
         : undefined;
@@ -321,10 +322,26 @@ export class JobExecution {
     };
     this.cancelAttempt = cancelAll;
     if (this.state === 'CANCELED') cancelAll();
+    let endReached = false;
     for (const task of tasks) {
       task.onStateChange((t) => {
-        if (tasks.every((other) => other.state === 'FINISHING' || other.state === 'FINISHED')) jobEnd.resolve(true);
         if (t.state === 'FINISHING' || t.state === 'FINISHED') coordinator?.taskEnded(t.vertexId, t.subtaskIndex);
+        if (endReached || !tasks.every((other) => other.state === 'FINISHING' || other.state === 'FINISHED')) return;
+        endReached = true;
+        if (coordinator === undefined || !tasks.some((other) => other.state === 'FINISHING')) {
+          jobEnd.resolve(true);
+          return;
+        }
+        // The end-of-input commit comes after the final checkpoint, which a failure would restore.
+        coordinator.completeFinalCheckpoint().then(
+          () => jobEnd.resolve(true),
+          (error: Error) => {
+            if (this.attemptFailure === undefined) {
+              this.attemptFailure = new SageError('FinalCheckpointFailed', `The final checkpoint of job ${this.jobId} failed: ${error.message}`, { cause: error });
+              cancelAll();
+            }
+          },
+        );
       });
     }
     coordinator?.start();
@@ -341,6 +358,12 @@ export class JobExecution {
     // A checkpoint that completes while the attempt ends is waited for: the restart must see it.
     await coordinator?.stop();
     this.cancelAttempt = undefined;
+    if (coordinator && this.storage) {
+      // The final states of this attempt: the checkpoints that took them hold copies.
+      await this.storage.discardCheckpoint(this.jobId, finalStateNamespace(attempt)).catch((error: Error) =>
+        this.log.warn({ job: this.jobId, err: error }, 'Could not delete the final states of a job attempt'),
+      );
+    }
   }
 
   private createCoordinator(config: ResolvedCheckpointConfig, storage: CheckpointStorage): CheckpointCoordinator {
@@ -353,9 +376,15 @@ export class JobExecution {
       log: this.log,
       restoredSavepointId: this.options.restoreFrom?.checkpointId,
       participants: {
-        allTasksRunning: () => tasks().every((t) => t.state === 'RUNNING'),
-        triggerSources: (id, timestamp) => {
-          for (const task of tasks()) if (this.jobGraph.inputsOf(task.vertexId).length === 0) task.triggerCheckpoint(id, timestamp);
+        taskProgress: (vertexId, subtaskIndex) => {
+          const task = tasks().find((t) => t.vertexId === vertexId && t.subtaskIndex === subtaskIndex);
+          if (this.state !== 'RUNNING' || task === undefined) return 'OTHER';
+          return task.state === 'RUNNING' ? 'RUNNING' : task.state === 'FINISHING' || task.state === 'FINISHED' ? 'ENDED' : 'OTHER';
+        },
+        triggerTasks: (id, timestamp, targets) => {
+          for (const target of targets) {
+            tasks().find((t) => t.vertexId === target.vertexId && t.subtaskIndex === target.subtaskIndex)?.triggerCheckpoint(id, timestamp);
+          }
         },
         notifyComplete: async (id) => {
           await Promise.all(tasks().map((task) => task.notifyCheckpointComplete(id)));

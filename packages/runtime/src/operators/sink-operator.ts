@@ -8,7 +8,7 @@
 import { END_OF_INPUT, type Committer, type Sink, type SinkWriter } from '@sage/core';
 import type { OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
 import { NO_TIMESTAMP } from '../records/stream-elements.js';
-import { StreamOperator, type OperatorContext } from './stream-operator.js';
+import { FINAL_SNAPSHOT_ID, StreamOperator, type OperatorContext } from './stream-operator.js';
 
 /** One element of a sink's operator state list: a committable not yet committed, or a piece of writer state. */
 type SinkStateElement = { readonly committable: unknown } | { readonly writer: unknown };
@@ -56,8 +56,11 @@ export class SinkOperator extends StreamOperator {
   }
 
   override async snapshotState(checkpointId: number): Promise<OperatorSnapshot> {
-    const committables = await this.writer.prepareCommit(checkpointId);
-    if (committables.length > 0) this.pending.set(checkpointId, committables);
+    // The final snapshot follows finish(), which already prepared the END_OF_INPUT committables.
+    if (checkpointId !== FINAL_SNAPSHOT_ID) {
+      const committables = await this.writer.prepareCommit(checkpointId);
+      if (committables.length > 0) this.pending.set(checkpointId, committables);
+    }
     const state: SinkStateElement[] = [];
     // Pending committables of earlier, aborted checkpoints ride along: this checkpoint commits them too.
     for (const list of this.pending.values()) for (const committable of list) state.push({ committable });

@@ -32,6 +32,12 @@ export interface OperatorContext {
   readonly restoredState: RestoredOperatorState | undefined;
 }
 
+/**
+ * The checkpoint id of a task's final snapshot, taken once after the end of its input and finish()
+ * (FLIP-147): it stands for every checkpoint that completes after the task ended.
+ */
+export const FINAL_SNAPSHOT_ID = Number.POSITIVE_INFINITY;
+
 export abstract class StreamOperator implements Input {
   output: Output = Output.NONE;
   protected readonly keySelector: KeySelector<unknown, unknown> | null;

@@ -5,13 +5,14 @@
  * and runs between two inputs, never in the middle of a record.
  */
 import { SageError, type CheckpointingMode, type JobGraph, type Source, type SourceReader } from '@sage/core';
-import type { CheckpointStorage, StateHandle } from '../checkpoint/checkpoint-storage.js';
+import { finalStateNamespace, type CheckpointStorage, type StateHandle } from '../checkpoint/checkpoint-storage.js';
 import { BarrierAligner } from '../checkpoint/barrier-aligner.js';
 import { serializeOperatorSnapshot, type OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
 import { loadRestoredState, type RestoredOperatorState, type TaskRestore } from '../checkpoint/task-restore.js';
 import type { InputGate } from '../network/input-gate.js';
 import type { RecordWriter } from '../network/record-writer.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
+import { FINAL_SNAPSHOT_ID } from '../operators/stream-operator.js';
 import { CheckpointBarrier, EndOfPartition } from '../records/stream-elements.js';
 import { shouldYield, yieldToEventLoop } from './event-loop-fairness.js';
 import { OperatorChain } from './operator-chain.js';
@@ -66,12 +67,22 @@ export interface TaskCheckpointAck {
   /** Time spent in the mailbox (state captured and serialized) and writing to storage. */
   readonly syncMs: number;
   readonly asyncMs: number;
+  /**
+   * The task's final state, taken after the end of its input (checkpointId is then 0): it stands for
+   * the task in every checkpoint that completes after the task ended (FLIP-147).
+   */
+  readonly final?: boolean;
 }
 
 /** Where a task reports its part of a checkpoint: the CheckpointCoordinator, directly or over RPC. */
 export interface CheckpointResponder {
   acknowledge(ack: TaskCheckpointAck): void;
   decline(checkpointId: number, vertexId: number, subtaskIndex: number, reason: Error): void;
+  /**
+   * Hands over the task's final state; resolves once the coordinator has it, which must be before it
+   * sees the task end. Present when the job takes checkpoints (not when it only restores from one).
+   */
+  reportFinalState?(ack: TaskCheckpointAck): Promise<void>;
 }
 
 /** A checkpoint declined because a task was not running: it does not count as a failed checkpoint (as in Flink). */
@@ -111,6 +122,10 @@ export class Task {
   private chain: OperatorChain | undefined;
   private reader: SourceReader<unknown, unknown> | undefined;
   private aligner: BarrierAligner | undefined;
+  /** Set once the loop has seen the end of input: mails put after that are never run. */
+  private inputEnded = false;
+  /** Checkpoint writes not yet acknowledged: the final state is reported after them. */
+  private readonly checkpointWrites = new Set<Promise<void>>();
 
   constructor(private readonly spec: TaskSpec) {
     const vertex = spec.jobGraph.vertex(spec.vertexId);
@@ -154,9 +169,12 @@ export class Task {
       }
       this.transition('RUNNING');
       await this.loop(chain, input);
+      this.inputEnded = true;
       // A checkpoint aligned by the last EndOfPartition is still in the mailbox.
       await this.mailbox.runAll();
       await chain.finish();
+      // Before the EndOfPartition goes out, so that no task downstream ends before this one's final state is in.
+      await this.reportFinalState(chain);
       for (const writer of chain.outputWriters) writer.broadcastEvent(EndOfPartition.INSTANCE);
       if (chain.needsFinalCommit) {
         this.transition('FINISHING');
@@ -197,8 +215,8 @@ export class Task {
   triggerCheckpoint(checkpointId: number, timestamp: number): void {
     const checkpointing = this.spec.checkpointing;
     if (checkpointing === undefined) return;
-    if (this.state !== 'RUNNING' || this.reader === undefined) {
-      const why = this.reader === undefined && this.state === 'RUNNING' ? 'it is not a source task' : `it is ${this.state}`;
+    if (this.state !== 'RUNNING' || this.inputEnded || (this.reader === undefined && this.aligner === undefined)) {
+      const why = this.state !== 'RUNNING' ? `it is ${this.state}` : this.inputEnded ? 'it has reached the end of its input' : 'it has no input to align';
       checkpointing.responder.decline(
         checkpointId,
         this.vertexId,
@@ -208,12 +226,21 @@ export class Task {
       return;
     }
     const barrier = new CheckpointBarrier(checkpointId, timestamp);
-    this.mailbox.put(() => this.performCheckpoint(barrier));
+    if (this.reader !== undefined) {
+      this.mailbox.put(() => this.performCheckpoint(barrier));
+      return;
+    }
+    // A task whose every upstream subtask has ended: the snapshot waits for the records still in its channels.
+    this.mailbox.put(() => {
+      const aligned = this.aligner!.startAlignment(barrier);
+      if (aligned) return this.performCheckpoint(aligned);
+    });
   }
 
   /** Resolves once the task's operators have handled it (sinks committed), or at once when the task is not running. */
   notifyCheckpointComplete(checkpointId: number): Promise<void> {
-    if (this.state !== 'RUNNING') return Promise.resolve();
+    // Past its end the task runs no more mails; what its sinks still hold is in its final state.
+    if (this.state !== 'RUNNING' || this.inputEnded) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.mailbox.put(async () => {
         try {
@@ -254,7 +281,7 @@ export class Task {
     const syncMs = Date.now() - started;
     const { jobId, storage, responder } = checkpointing;
     const { vertexId, subtaskIndex } = this;
-    void Promise.all(blobs.map(async ([uid, bytes]) => [uid, await storage.writeState(jobId, barrier.checkpointId, `${uid}-${subtaskIndex}`, bytes)] as const)).then(
+    const written = Promise.all(blobs.map(async ([uid, bytes]) => [uid, await storage.writeState(jobId, barrier.checkpointId, `${uid}-${subtaskIndex}`, bytes)] as const)).then(
       (stored) => {
         const handles: Record<string, StateHandle> = {};
         let stateSize = 0;
@@ -266,6 +293,47 @@ export class Task {
       },
       (error: Error) => responder.decline(barrier.checkpointId, vertexId, subtaskIndex, error),
     );
+    this.checkpointWrites.add(written);
+    void written.finally(() => this.checkpointWrites.delete(written));
+  }
+
+  /**
+   * At the end of input, after finish() (sinks hold their END_OF_INPUT committables): every operator's
+   * state once more, with the reader's final position, written to the attempt's final-state namespace
+   * and handed to the coordinator, which copies it into each checkpoint that completes from now on.
+   * A finished source's state cannot be left out: restored without it, its reader would start over.
+   */
+  private async reportFinalState(chain: OperatorChain): Promise<void> {
+    const checkpointing = this.spec.checkpointing;
+    const report = checkpointing?.responder.reportFinalState;
+    if (checkpointing === undefined || report === undefined) return;
+    const started = Date.now();
+    const snapshots = await chain.snapshotState(FINAL_SNAPSHOT_ID);
+    const sourceUid = this.sourceUid();
+    if (this.reader !== undefined && sourceUid !== undefined) snapshots.set(sourceUid, { operatorState: this.reader.snapshotState(FINAL_SNAPSHOT_ID) });
+    const blobs: [string, Uint8Array][] = [];
+    for (const [uid, snapshot] of snapshots) blobs.push([uid, serializeOperatorSnapshot(snapshot as OperatorSnapshot)]);
+    const syncMs = Date.now() - started;
+    // Acknowledgements of checkpoints taken before the end go first, so none arrives after the task ended.
+    await Promise.all(this.checkpointWrites);
+    const namespace = finalStateNamespace(this.spec.attemptNumber);
+    const handles: Record<string, StateHandle> = {};
+    let stateSize = 0;
+    for (const [uid, bytes] of blobs) {
+      const handle = await checkpointing.storage.writeState(checkpointing.jobId, namespace, `${uid}-${this.subtaskIndex}`, bytes);
+      handles[uid] = handle;
+      stateSize += handle.bytes;
+    }
+    await report.call(checkpointing.responder, {
+      checkpointId: 0,
+      vertexId: this.vertexId,
+      subtaskIndex: this.subtaskIndex,
+      handles,
+      stateSize,
+      syncMs,
+      asyncMs: Date.now() - started - syncMs,
+      final: true,
+    });
   }
 
   private sourceUid(): string | undefined {

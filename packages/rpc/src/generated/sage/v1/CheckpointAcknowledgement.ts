@@ -10,6 +10,9 @@ export interface CheckpointAcknowledgement {
   'subtaskIndex'?: (number);
   'stateHandles'?: ({[key: string]: string});
   'stateSize'?: (number | string | Long);
+  'finalState'?: (boolean);
+  'syncMs'?: (number | string | Long);
+  'asyncMs'?: (number | string | Long);
 }
 
 export interface CheckpointAcknowledgement__Output {
@@ -20,4 +23,7 @@ export interface CheckpointAcknowledgement__Output {
   'subtaskIndex': (number);
   'stateHandles': ({[key: string]: string});
   'stateSize': (number);
+  'finalState': (boolean);
+  'syncMs': (number);
+  'asyncMs': (number);
 }

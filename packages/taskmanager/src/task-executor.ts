@@ -321,6 +321,7 @@ export class TaskExecutor {
           batchSize: this.config.batchSize,
           subtaskIndex: d.subtaskIndex,
           keySelector: jobGraph.node(edge.targetOperator).keySelector,
+          keyedOperatorName: jobGraph.node(edge.targetOperator).name,
           maxParallelism: jobGraph.vertex(edge.targetVertex).maxParallelism,
         }),
       );

@@ -123,6 +123,7 @@ export class LocalCluster {
               batchSize: this.batchSize,
               subtaskIndex: subtask,
               keySelector: jobGraph.node(edge.targetOperator).keySelector,
+              keyedOperatorName: jobGraph.node(edge.targetOperator).name,
               maxParallelism: jobGraph.vertex(edge.targetVertex).maxParallelism,
             }),
           );

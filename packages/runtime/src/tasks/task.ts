@@ -55,6 +55,11 @@ export interface TaskCheckpointing {
   readonly mode: CheckpointingMode;
   readonly storage: CheckpointStorage;
   readonly responder: CheckpointResponder;
+  /**
+   * False while the task's process has not heard from the JobManager for longer than its heartbeat
+   * timeout: its attempt may have been replaced, so it declines checkpoints instead of snapshotting.
+   */
+  readonly inContact?: () => boolean;
 }
 
 /** A task's snapshot is stored: its handles by operator uid (operators without state have none). */
@@ -232,6 +237,11 @@ export class Task {
    */
   private async performCheckpoint(barrier: CheckpointBarrier): Promise<void> {
     const checkpointing = this.spec.checkpointing!;
+    if (this.canceled || checkpointing.inContact?.() === false) {
+      const why = this.canceled ? 'it was cancelled' : 'its TaskManager has lost contact with the JobManager, which may have replaced it';
+      checkpointing.responder.decline(barrier.checkpointId, this.vertexId, this.subtaskIndex, new SageError(TASK_NOT_READY, `Task ${this.name} cannot take checkpoint ${barrier.checkpointId}: ${why}`));
+      return;
+    }
     const chain = this.chain!;
     const started = Date.now();
     const snapshots = await chain.snapshotState(barrier.checkpointId);

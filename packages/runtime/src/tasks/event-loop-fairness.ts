@@ -35,13 +35,23 @@ const MAX_STRIDE = 1024;
  * to a decrement per record for cheap operators and bounds a step by ~a slice for costly ones.
  */
 export class SliceCheck {
+  /** Records that may pass before the next clock read; a batch loop runs this many without a check. */
+  countdown = 1;
   private stride = 1;
-  private countdown = 1;
   private checkedAt = performance.now();
 
   /** Called after each record: true when the step should end now. */
   recordDone(): boolean {
-    if (--this.countdown > 0) return false;
+    return --this.countdown > 0 ? false : this.check();
+  }
+
+  /** Called after `count` records, at most `countdown`: true when the step should end now. */
+  recordsDone(count: number): boolean {
+    this.countdown -= count;
+    return this.countdown > 0 ? false : this.check();
+  }
+
+  private check(): boolean {
     const now = performance.now();
     const elapsed = now - this.checkedAt;
     this.checkedAt = now;

@@ -106,9 +106,11 @@ export class NetworkInput implements TaskInput {
     const end = values.length;
     let i = from;
     while (i < end) {
-      chain.processElement(values[i], timestamps[i]!);
-      i++;
-      if (slice.recordDone() && i < end) {
+      // A plain loop up to the next clock read, as fast as one without checks.
+      const start = i;
+      const stop = Math.min(end, i + slice.countdown);
+      for (; i < stop; i++) chain.processElement(values[i], timestamps[i]!);
+      if (slice.recordsDone(i - start) && i < end) {
         this.partial = batch;
         this.partialFrom = i;
         break;

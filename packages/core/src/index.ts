@@ -88,4 +88,4 @@ export {
 } from './config/checkpoint-config.js';
 export { RestartStrategies, defaultRestartStrategy, type RestartStrategyConfig } from './config/restart-strategies.js';
 
-export { IllegalOperatorUsage, InvalidJobGraph, InvalidJobModule, SageError } from './errors.js';
+export { IllegalOperatorUsage, InvalidJobGraph, InvalidJobModule, InvalidKey, SageError } from './errors.js';

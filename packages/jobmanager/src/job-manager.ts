@@ -113,7 +113,7 @@ export class JobManager {
       RegisterTaskManager: (rpc, callback) => {
         const r = rpc.request;
         resources.register(r.taskManagerId, r.address, r.slots, r.pid);
-        callback(null, { clusterId: config.clusterId, heartbeatIntervalMs: config.heartbeatIntervalMs, checkpointStorage: this.checkpointStorageUrl });
+        callback(null, { clusterId: config.clusterId, heartbeatIntervalMs: config.heartbeatIntervalMs, heartbeatTimeoutMs: config.heartbeatTimeoutMs, checkpointStorage: this.checkpointStorageUrl });
       },
       Heartbeat: (rpc, callback) => {
         const known = resources.heartbeat(rpc.request.taskManagerId);

@@ -69,6 +69,8 @@ export class TaskExecutor {
   private readonly jobEnds = new Map<string, { reached: Promise<boolean>; resolve: (commit: boolean) => void }>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastJobManagerContact = Date.now();
+  /** The JobManager's heartbeat timeout, from registration: silent this long, this TaskManager may be declared lost. */
+  private heartbeatTimeoutMs = Number.POSITIVE_INFINITY;
   private stopped = false;
   private idValue = '';
   /** Opened when the JobManager names it at registration. */
@@ -263,6 +265,12 @@ export class TaskExecutor {
       jobId: d.jobId,
       mode: config ? resolveCheckpointConfig(config).mode : 'exactly-once',
       storage: this.checkpointStorage,
+      // Paused (SIGSTOP, a long GC) or cut off past the heartbeat timeout, this TaskManager may have
+      // been declared lost and its attempts replaced; a stale attempt that woke up must not hand out
+      // sink results for a checkpoint (triggered, or a barrier in flight, before the pause): the
+      // replacing attempt already removed what its restored checkpoint does not cover, so whatever a
+      // stale one hands out after that is never committed nor removed.
+      inContact: () => Date.now() - this.lastJobManagerContact <= this.heartbeatTimeoutMs,
       responder: {
         acknowledge: (ack) => {
           call(this.jobManager, 'AcknowledgeCheckpoint', acknowledgement(ack)).catch((error: Error) =>
@@ -338,6 +346,7 @@ export class TaskExecutor {
           batchSize: this.config.batchSize,
           subtaskIndex: d.subtaskIndex,
           keySelector: jobGraph.node(edge.targetOperator).keySelector,
+          keyedOperatorName: jobGraph.node(edge.targetOperator).name,
           maxParallelism: jobGraph.vertex(edge.targetVertex).maxParallelism,
         }),
       );
@@ -393,6 +402,8 @@ export class TaskExecutor {
           pid: process.pid,
         });
         this.lastJobManagerContact = Date.now();
+        // 0 from a JobManager that does not send it: no limit, as before.
+        this.heartbeatTimeoutMs = response.heartbeatTimeoutMs > 0 ? response.heartbeatTimeoutMs : Number.POSITIVE_INFINITY;
         this.useCheckpointStorage(response.checkpointStorage, response.clusterId);
         this.log.info({ cluster: response.clusterId, checkpointStorage: response.checkpointStorage }, 'Registered with the JobManager');
         return response.heartbeatIntervalMs;
@@ -427,7 +438,9 @@ export class TaskExecutor {
     );
     try {
       const response = await call(this.jobManager, 'Heartbeat', { taskManagerId: this.id, tasks }, { timeoutMs: 5_000 });
-      this.lastJobManagerContact = Date.now();
+      // An answer that this TaskManager is unknown does not count as contact: its tasks are stale, and
+      // must not take a checkpoint between now and their cancellation (see checkpointingOf).
+      if (response.known) this.lastJobManagerContact = Date.now();
       if (!response.known && !this.stopped) {
         this.log.warn('The JobManager does not know this TaskManager (it restarted or marked it lost): cancelling tasks and registering again');
         for (const deployed of this.tasks.values()) this.cancel(deployed);

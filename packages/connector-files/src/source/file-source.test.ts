@@ -20,7 +20,7 @@ function createReader(source: FileSource, subtaskIndex: number, parallelism: num
  * stops between two polls, where a task would take a checkpoint).
  */
 async function poll(reader: SourceReader<string, FileSplit>, lines: string[], limit = Infinity): Promise<void> {
-  const output: ReaderOutput<string> = { collect: (line) => lines.push(line) };
+  const output: ReaderOutput<string> = { collect: (line) => lines.push(line) > 0 };
   for (let polls = 1; ; polls++) {
     const status = reader.pollNext(output);
     if (status === 'end' || lines.length >= limit) return;
@@ -164,7 +164,7 @@ describe('FileSource', () => {
   it('fails with FileNotFound when a restored split names a file that is gone', async () => {
     const gone = join(dir, 'gone.txt');
     const reader = createReader(new FileSource({ path: dir }), 0, 1, [{ path: gone, start: 0, end: 100, offset: 0 }]);
-    await expect(reader.start().then(() => reader.pollNext({ collect: () => {} }))).rejects.toMatchObject({ code: 'FileNotFound' });
+    await expect(reader.start().then(() => reader.pollNext({ collect: () => true }))).rejects.toMatchObject({ code: 'FileNotFound' });
     await reader.close();
   });
 

@@ -82,7 +82,9 @@ class FileSourceReader implements SourceReader<string, FileSplit> {
       this.current ??= new SplitReader(this.splits[0]!, this.chunkSize);
       budget -= this.current.poll(output, budget);
       if (this.current.done) {
+        const stopped = this.current.stopped;
         this.finishCurrent();
+        if (stopped) return this.splits.length > 0 ? 'more' : 'end';
         continue;
       }
       return budget < LINES_PER_POLL ? 'more' : 'nothing';

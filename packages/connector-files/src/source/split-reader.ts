@@ -23,6 +23,8 @@ export class SplitReader {
   private inFlight: Promise<void> | undefined;
   private failure: FileSourceError | undefined;
   private finished = false;
+  /** The last poll ended because collect() answered false. */
+  stopped = false;
 
   constructor(
     /** Mutated as lines are emitted: its offset is the reader's checkpointed position. */
@@ -48,8 +50,8 @@ export class SplitReader {
 
   /**
    * Emits up to `budget` whole lines from the buffer and returns how many it emitted. When it stops
-   * short of the budget without being done, a read is in flight and whenReadable() tells when to poll
-   * again.
+   * short of the budget without being done, either collect() asked it to (`stopped` is then true) or
+   * a read is in flight and whenReadable() tells when to poll again.
    */
   poll(output: ReaderOutput<string>, budget: number): number {
     if (this.failure) throw this.failure;
@@ -63,7 +65,8 @@ export class SplitReader {
     let begin = this.begin;
     let emitted = 0;
     let next = this.bufferPosition + begin;
-    while (emitted < budget && next <= split.end) {
+    let goOn = true;
+    while (goOn && emitted < budget && next <= split.end) {
       const newline = buffer.indexOf(NEWLINE, begin);
       if (newline === -1) {
         // The file's last line may have no newline: it ends at the end of the file.
@@ -74,16 +77,17 @@ export class SplitReader {
         }
         break;
       }
-      output.collect(decodeLine(buffer, begin, newline));
+      goOn = output.collect(decodeLine(buffer, begin, newline));
       emitted++;
       begin = newline + 1;
       next = this.bufferPosition + begin;
     }
+    this.stopped = !goOn;
     this.begin = begin;
     split.offset = this.bufferPosition + begin;
     if (split.offset > split.end || (this.endOfFile && begin === this.filled)) {
       this.finished = true;
-    } else if (emitted < budget) {
+    } else if (goOn && emitted < budget) {
       // Stopped on a partial line: it needs more bytes, however long it already is.
       this.startRead();
     }

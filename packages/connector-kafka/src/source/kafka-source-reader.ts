@@ -148,6 +148,7 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
     let chunk = buffer.peek();
     while (chunk !== undefined && budget > 0) {
       budget -= this.emitFrom(chunk, output, budget);
+      // The budget ran out mid-chunk, or collect() asked the reader to return.
       if (chunk.next < chunk.end) break;
       // Past what the fetch left out after the chunk's last record (control records, aborted records).
       if (chunk.endPosition > chunk.split.position) chunk.split.position = chunk.endPosition;
@@ -218,7 +219,8 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
   }
 
   /**
-   * Emits records from the head chunk, at most `budget`, and returns how many it used. One try block
+   * Emits records from the head chunk, at most `budget`, and returns how many it used; it stops
+   * after a record whose collect() answered false. One try block
    * around the loop: a deserializer's exception is handled for its record and the loop goes on; any
    * other exception (the chained operators run inside collect) propagates.
    */
@@ -228,7 +230,7 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
     const { topic, partition } = split;
     const decode = this.decode;
     const first = chunk.next;
-    const stop = Math.min(chunk.end, first + budget);
+    let stop = Math.min(chunk.end, first + budget);
     let i = first;
     while (i < stop) {
       try {
@@ -238,8 +240,8 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
           const value = decode(records, i, topic, partition);
           this.decoding = false;
           split.position = offsets[i]! + 1;
-          // -1: a record whose producer gave no timestamp.
-          if (value !== NO_VALUE) output.collect(value, timestamp >= 0 ? timestamp : undefined);
+          // -1: a record whose producer gave no timestamp. The task asks to return: this record is the last.
+          if (value !== NO_VALUE && !output.collect(value, timestamp >= 0 ? timestamp : undefined)) stop = i + 1;
         }
       } catch (error) {
         if (!this.decoding) throw error;

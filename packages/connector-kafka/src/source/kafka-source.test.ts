@@ -54,6 +54,7 @@ async function drive<T>(reader: SourceReader<T, unknown>, out: Emitted<T>, done:
     collect(value, timestamp) {
       out.values.push(value);
       out.timestamps.push(timestamp);
+      return true;
     },
   };
   const deadline = Date.now() + timeoutMs;

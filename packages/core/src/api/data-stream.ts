@@ -80,8 +80,11 @@ export class DataStream<T> {
 
   /**
    * Partitions by key: records with equal keys go to the same subtask, where the next operators have
-   * keyed state. Keys must be deterministic values: strings, numbers, booleans, or arrays and plain
-   * objects of those.
+   * keyed state. Keys are compared by value and must be deterministic: strings, numbers, booleans,
+   * bigints, Dates, or arrays and plain objects of those (field order does not matter). `0` and `-0`
+   * are one key. `null`, `undefined` and `NaN` are refused, as are `undefined` and `NaN` inside a key
+   * (`null` inside one is fine), functions and symbols: the record fails the job with `InvalidKey`,
+   * naming the keyed operator.
    */
   keyBy<K>(selector: KeySelector<T, K>): KeyedStream<T, K> {
     if (typeof selector !== 'function') throw new TypeError('keyBy() takes a function from a record to its key');

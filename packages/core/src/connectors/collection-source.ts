@@ -43,7 +43,7 @@ class CollectionReader<T> implements SourceReader<T, number> {
       const step = iterator.next();
       if (step.done) return 'end';
       this.emitted++;
-      output.collect(step.value);
+      if (!output.collect(step.value)) break;
     }
     return 'more';
   }

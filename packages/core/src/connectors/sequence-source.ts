@@ -80,22 +80,24 @@ class SequenceReader implements SourceReader<number, SequenceSplit> {
     const before = budget;
     const status = this.emit(output, budget);
     this.emitted += before - this.remaining;
-    return status === 'end' ? 'end' : this.rate === undefined ? 'more' : 'nothing';
+    if (status === 'end') return 'end';
+    // Stopped by the task with records still due: go on at once. Otherwise a rate-limited reader waits.
+    return status === 'stopped' || this.rate === undefined ? 'more' : 'nothing';
   }
 
-  private emit(output: ReaderOutput<number>, budget: number): InputStatus {
+  /** `stopped`: collect() asked to return, with budget left. */
+  private emit(output: ReaderOutput<number>, budget: number): 'more' | 'stopped' | 'end' {
     for (const split of this.splits) {
       let next = split.next;
       const stop = Math.min(split.end, next + budget - 1);
-      budget -= stop - next + 1;
-      for (; next <= stop; next++) output.collect(next);
+      let goOn = true;
+      while (next <= stop && goOn) goOn = output.collect(next++);
+      budget -= next - split.next;
       split.next = next;
-      if (budget <= 0) {
-        this.remaining = 0;
-        return 'more';
-      }
+      this.remaining = budget;
+      if (!goOn) return 'stopped';
+      if (budget <= 0) return 'more';
     }
-    this.remaining = budget;
     return 'end';
   }
 

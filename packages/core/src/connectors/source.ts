@@ -24,8 +24,15 @@ export interface SourceReaderContext {
 }
 
 export interface ReaderOutput<T> {
-  /** Emits one record; `timestamp` is its event time in epoch milliseconds, if it has one. */
-  collect(value: T, timestamp?: number): void;
+  /**
+   * Emits one record; `timestamp` is its event time in epoch milliseconds, if it has one. Answers
+   * false when the task needs pollNext to return (as Node's `stream.write()` answers false): the
+   * operators behind the source have used up the task's time slice, and the task must send what it
+   * buffered and let the rest of the process run. The reader then returns `more` and goes on at the
+   * next call. A reader that keeps emitting stays correct, but latency and heartbeats then wait for
+   * the end of its poll.
+   */
+  collect(value: T, timestamp?: number): boolean;
 }
 
 export interface SourceReader<T, SplitState = unknown> {
@@ -33,7 +40,8 @@ export interface SourceReader<T, SplitState = unknown> {
   start(): Promise<void>;
   /**
    * Emits what is at hand, a bounded number of records (a few thousand at most) so the task can take
-   * checkpoints and backpressure between calls. Never waits.
+   * checkpoints and backpressure between calls, and stops early when collect() answers false. Never
+   * waits.
    */
   pollNext(output: ReaderOutput<T>): InputStatus;
   /** Resolves when pollNext has something again after it answered `nothing`. */

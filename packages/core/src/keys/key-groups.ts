@@ -22,8 +22,9 @@ export function murmurMix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export function assignToKeyGroup(key: unknown, maxParallelism: number): number {
-  return murmurMix(hashKey(key)) % maxParallelism;
+/** Throws InvalidKey, naming `operatorName`, for a key that cannot be hashed stably (see key-hash.ts). */
+export function assignToKeyGroup(key: unknown, maxParallelism: number, operatorName?: string): number {
+  return murmurMix(hashKey(key, operatorName)) % maxParallelism;
 }
 
 export function keyGroupRangeForSubtask(

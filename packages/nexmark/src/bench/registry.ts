@@ -10,6 +10,7 @@ import { checkpointRecovery } from './checkpoint-recovery.js';
 import { clusterShuffle } from './cluster-shuffle.js';
 import { kafkaMap } from './kafka-map.js';
 import { kafkaMapCluster } from './kafka-map-cluster.js';
+import { latency } from './latency.js';
 import { chainedPipeline, keyedReduce } from './local-pipelines.js';
 
 export function registeredBenchmarks(): Benchmark[] {
@@ -22,6 +23,7 @@ export function registeredBenchmarks(): Benchmark[] {
     checkpointOverhead(),
     checkpointLargeState(),
     checkpointRecovery(),
+    latency(),
     kafkaMap('at-least-once'),
     kafkaMap('exactly-once'),
     kafkaMapCluster('at-least-once'),

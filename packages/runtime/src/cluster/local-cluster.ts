@@ -33,6 +33,12 @@ export interface LocalClusterOptions {
   readonly batchSize?: number;
   /** Batches a channel holds before its producer waits. */
   readonly channelCapacity?: number;
+  /**
+   * Longest time a partial batch waits while its task stays busy, as on a TaskManager; 0 sends
+   * batches only when full or when the task waits.
+   * @default 100
+   */
+  readonly bufferTimeoutMs?: number;
 }
 
 export interface ExecuteOptions {
@@ -72,10 +78,12 @@ const SILENT_LOG: CoordinatorLog = { info() {}, warn() {} };
 export class LocalCluster {
   private readonly batchSize: number;
   private readonly channelCapacity: number;
+  private readonly bufferTimeoutMs: number;
 
   constructor(options: LocalClusterOptions = {}) {
     this.batchSize = options.batchSize ?? 1024;
     this.channelCapacity = options.channelCapacity ?? 4;
+    this.bufferTimeoutMs = options.bufferTimeoutMs ?? 100;
   }
 
   /** Starts the job; await `execution.result` for its outcome. */
@@ -115,6 +123,7 @@ export class LocalCluster {
               batchSize: this.batchSize,
               subtaskIndex: subtask,
               keySelector: jobGraph.node(edge.targetOperator).keySelector,
+              keyedOperatorName: jobGraph.node(edge.targetOperator).name,
               maxParallelism: jobGraph.vertex(edge.targetVertex).maxParallelism,
             }),
           );
@@ -128,6 +137,7 @@ export class LocalCluster {
             attemptNumber: attempt,
             inputGate: inputs.length > 0 ? new InputGate(gateChannels) : null,
             writers,
+            bufferTimeoutMs: this.bufferTimeoutMs,
             awaitJobEnd: () => jobEnd.reached,
             ...(checkpointing ? { checkpointing } : {}),
             ...(restore ? { restore } : {}),

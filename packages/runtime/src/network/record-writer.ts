@@ -154,13 +154,15 @@ class HashWriter extends RecordWriter {
     batchSize: number,
     private readonly keySelector: KeySelector<unknown, unknown>,
     private readonly maxParallelism: number,
+    /** The keyed operator the selector belongs to, for the error a refused key raises. */
+    private readonly keyedOperatorName: string,
   ) {
     super(channels, batchSize);
   }
 
   processElement(value: unknown, timestamp: number): void {
     this.recordsOut++;
-    const keyGroup = assignToKeyGroup(this.keySelector(value), this.maxParallelism);
+    const keyGroup = assignToKeyGroup(this.keySelector(value), this.maxParallelism, this.keyedOperatorName);
     // subtaskForKeyGroup, inlined: this runs once per record.
     this.append(Math.floor((keyGroup * this.channels.length) / this.maxParallelism), value, timestamp);
   }
@@ -180,6 +182,8 @@ export interface RecordWriterSpec {
   readonly batchSize: number;
   readonly subtaskIndex: number;
   readonly keySelector: KeySelector<unknown, unknown> | undefined;
+  /** The operator the key selector belongs to (the edge's target), named when a key is refused. */
+  readonly keyedOperatorName?: string;
   readonly maxParallelism: number;
 }
 
@@ -193,6 +197,6 @@ export function createRecordWriter(spec: RecordWriterSpec): RecordWriter {
       return new BroadcastWriter(spec.channels, spec.batchSize);
     case 'hash':
       if (!spec.keySelector) throw new Error('A hash-partitioned edge needs the key selector of its target');
-      return new HashWriter(spec.channels, spec.batchSize, spec.keySelector, spec.maxParallelism);
+      return new HashWriter(spec.channels, spec.batchSize, spec.keySelector, spec.maxParallelism, spec.keyedOperatorName ?? 'keyBy');
   }
 }

@@ -45,7 +45,7 @@ export class HeapKeyedStateBackend {
   ) {}
 
   setCurrentKey(key: unknown): void {
-    const keyGroup = assignToKeyGroup(key, this.maxParallelism);
+    const keyGroup = assignToKeyGroup(key, this.maxParallelism, this.operatorName);
     const index = keyGroup - this.keyGroupRange.start;
     if (index < 0 || keyGroup > this.keyGroupRange.end) {
       throw new IllegalOperatorUsage(

@@ -1,7 +1,9 @@
 /**
  * What a task's loop pulls from: a SourceReader for source vertices, the InputGate for all others.
  * processInput() handles one unit (one poll of the reader, one buffer or event from the gate) with
- * plain calls and says whether there is more.
+ * plain calls and says whether there is more. A unit ends early once the task's time slice is spent
+ * (SliceCheck), so the loop flushes on the buffer timeout and yields whatever a record costs: the
+ * reader is told through collect()'s answer, a network batch is taken up again where it stopped.
  */
 import type { ReaderOutput, SourceReader } from '@sage/core';
 import type { InputGate } from '../network/input-gate.js';
@@ -9,6 +11,7 @@ import type { TaskMetrics } from '../metrics/task-metrics.js';
 import type { Input } from '../operators/stream-operator.js';
 import { CheckpointBarrier, EndOfPartition, NO_TIMESTAMP, RecordBatch } from '../records/stream-elements.js';
 import type { BarrierAligner } from '../checkpoint/barrier-aligner.js';
+import { SliceCheck } from './event-loop-fairness.js';
 import type { Signal } from './signal.js';
 
 export type InputStatus = 'more' | 'nothing' | 'end';
@@ -20,6 +23,8 @@ export interface TaskInput {
 }
 
 export class SourceInput implements TaskInput, ReaderOutput<unknown> {
+  private readonly slice = new SliceCheck();
+
   constructor(
     readonly reader: SourceReader<unknown, unknown>,
     private readonly chain: Input,
@@ -30,9 +35,10 @@ export class SourceInput implements TaskInput, ReaderOutput<unknown> {
     return this.reader.pollNext(this);
   }
 
-  collect(value: unknown, timestamp?: number): void {
+  collect(value: unknown, timestamp?: number): boolean {
     this.metrics.recordsIn++;
     this.chain.processElement(value, timestamp === undefined ? NO_TIMESTAMP : timestamp);
+    return !this.slice.recordDone();
   }
 
   notifyWhenAvailable(signal: Signal): void {
@@ -44,6 +50,11 @@ export class SourceInput implements TaskInput, ReaderOutput<unknown> {
 }
 
 export class NetworkInput implements TaskInput {
+  private readonly slice = new SliceCheck();
+  /** A batch the last step stopped in the middle of, and where it stopped: it goes on before any poll. */
+  private partial: RecordBatch | undefined = undefined;
+  private partialFrom = 0;
+
   constructor(
     private readonly gate: InputGate,
     private readonly chain: Input,
@@ -55,14 +66,16 @@ export class NetworkInput implements TaskInput {
   ) {}
 
   processInput(): InputStatus {
+    const partial = this.partial;
+    if (partial !== undefined) {
+      this.partial = undefined;
+      this.processBatch(partial, this.partialFrom);
+      return 'more';
+    }
     const element = this.gate.poll();
     if (element === undefined) return 'nothing';
     if (element instanceof RecordBatch) {
-      const values = element.values;
-      const timestamps = element.timestamps;
-      const chain = this.chain;
-      for (let i = 0; i < values.length; i++) chain.processElement(values[i], timestamps[i]!);
-      this.metrics.recordsIn += values.length;
+      this.processBatch(element, 0);
       return 'more';
     }
     if (element instanceof CheckpointBarrier) {
@@ -78,6 +91,32 @@ export class NetworkInput implements TaskInput {
     }
     // Watermarks arrive here once event time is enabled.
     return 'more';
+  }
+
+  /**
+   * Records `from`… of the batch, until the time slice is spent. A polled batch belongs to this task
+   * (channels hand over a new one each time), and the gate is not polled again until it is done, so
+   * the barriers and other events behind it keep their place.
+   */
+  private processBatch(batch: RecordBatch, from: number): void {
+    const values = batch.values;
+    const timestamps = batch.timestamps;
+    const chain = this.chain;
+    const slice = this.slice;
+    const end = values.length;
+    let i = from;
+    while (i < end) {
+      // A plain loop up to the next clock read, as fast as one without checks.
+      const start = i;
+      const stop = Math.min(end, i + slice.countdown);
+      for (; i < stop; i++) chain.processElement(values[i], timestamps[i]!);
+      if (slice.recordsDone(i - start) && i < end) {
+        this.partial = batch;
+        this.partialFrom = i;
+        break;
+      }
+    }
+    this.metrics.recordsIn += i - from;
   }
 
   notifyWhenAvailable(signal: Signal): void {

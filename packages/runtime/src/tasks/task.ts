@@ -4,6 +4,7 @@
  * room downstream. Everything else the task does (checkpoints, cancellation) enters through its mailbox
  * and runs between two inputs, never in the middle of a record.
  */
+import { performance } from 'node:perf_hooks';
 import { SageError, type CheckpointingMode, type JobGraph, type Source, type SourceReader } from '@sage/core';
 import { finalStateNamespace, type CheckpointStorage, type StateHandle } from '../checkpoint/checkpoint-storage.js';
 import { BarrierAligner } from '../checkpoint/barrier-aligner.js';
@@ -55,6 +56,11 @@ export interface TaskCheckpointing {
   readonly mode: CheckpointingMode;
   readonly storage: CheckpointStorage;
   readonly responder: CheckpointResponder;
+  /**
+   * False while the task's process has not heard from the JobManager for longer than its heartbeat
+   * timeout: its attempt may have been replaced, so it declines checkpoints instead of snapshotting.
+   */
+  readonly inContact?: () => boolean;
 }
 
 /** A task's snapshot is stored: its handles by operator uid (operators without state have none). */
@@ -149,7 +155,6 @@ export class Task {
   async run(): Promise<void> {
     let chain: OperatorChain | undefined;
     let reader: SourceReader<unknown, unknown> | undefined;
-    let flushTimer: NodeJS.Timeout | undefined;
     try {
       this.transition('DEPLOYING');
       const restored = await this.loadRestoredState();
@@ -160,13 +165,6 @@ export class Task {
       const input = await this.createInput(chain, restored);
       if (input instanceof SourceInput) reader = this.reader = input.reader;
       this.checkCanceled();
-      const timeout = this.spec.bufferTimeoutMs ?? 0;
-      if (timeout > 0 && chain.outputWriters.length > 0) {
-        const flush = () => chain!.flushOutputs();
-        flushTimer = setInterval(() => {
-          if (!this.mailbox.hasMail) this.mailbox.put(flush);
-        }, timeout);
-      }
       this.transition('RUNNING');
       await this.loop(chain, input);
       this.inputEnded = true;
@@ -196,8 +194,6 @@ export class Task {
       this.failureCause = error;
       this.transition('FAILED');
       throw new TaskFailure(this.name, error);
-    } finally {
-      clearInterval(flushTimer);
     }
   }
 
@@ -268,6 +264,11 @@ export class Task {
    */
   private async performCheckpoint(barrier: CheckpointBarrier): Promise<void> {
     const checkpointing = this.spec.checkpointing!;
+    if (this.canceled || checkpointing.inContact?.() === false) {
+      const why = this.canceled ? 'it was cancelled' : 'its TaskManager has lost contact with the JobManager, which may have replaced it';
+      checkpointing.responder.decline(barrier.checkpointId, this.vertexId, this.subtaskIndex, new SageError(TASK_NOT_READY, `Task ${this.name} cannot take checkpoint ${barrier.checkpointId}: ${why}`));
+      return;
+    }
     const chain = this.chain!;
     const started = Date.now();
     const snapshots = await chain.snapshotState(barrier.checkpointId);
@@ -388,16 +389,32 @@ export class Task {
     return new NetworkInput(inputGate, chain.input, this.metrics, undefined, undefined);
   }
 
+  /**
+   * Partial batches leave when the task waits (for input or for room downstream) and, while it stays
+   * busy, once `bufferTimeoutMs` has passed since the last flush: the loop checks between input steps,
+   * which SliceCheck keeps to about a time slice whatever the operators cost (a timer would not run
+   * while a step holds the event loop; Flink's OutputFlusher has a thread of its own for this).
+   */
   private async loop(chain: OperatorChain, input: TaskInput): Promise<void> {
     const signal = this.signal;
+    const bufferTimeout = chain.outputWriters.length > 0 ? (this.spec.bufferTimeoutMs ?? 0) : 0;
+    let flushedAt = performance.now();
     for (;;) {
       this.checkCanceled();
+      if (bufferTimeout > 0) {
+        const now = performance.now();
+        if (now - flushedAt >= bufferTimeout) {
+          chain.flushOutputs();
+          flushedAt = now;
+        }
+      }
       if (this.mailbox.hasMail) {
         await this.mailbox.runAll();
         continue;
       }
       if (!chain.isOutputAvailable()) {
         chain.flushOutputs();
+        flushedAt = performance.now();
         const blockedAt = Date.now();
         chain.notifyWhenOutputAvailable(signal);
         await signal.wait();
@@ -412,6 +429,7 @@ export class Task {
       if (status === 'end') return;
       if (status === 'nothing') {
         chain.flushOutputs();
+        flushedAt = performance.now();
         const idleSince = Date.now();
         input.notifyWhenAvailable(signal);
         await signal.wait();

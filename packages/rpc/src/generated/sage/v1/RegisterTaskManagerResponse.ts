@@ -5,10 +5,12 @@ export interface RegisterTaskManagerResponse {
   'clusterId'?: (string);
   'heartbeatIntervalMs'?: (number);
   'checkpointStorage'?: (string);
+  'heartbeatTimeoutMs'?: (number);
 }
 
 export interface RegisterTaskManagerResponse__Output {
   'clusterId': (string);
   'heartbeatIntervalMs': (number);
   'checkpointStorage': (string);
+  'heartbeatTimeoutMs': (number);
 }

@@ -9,7 +9,16 @@
  * in one MULTI/EXEC; blobs of a checkpoint that never completes are never listed and are discarded.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { CorruptCheckpoint, sha256, type CheckpointStorage, type CompletedCheckpoint, type StateHandle } from '@sage/runtime';
+import {
+  CorruptCheckpoint,
+  decodeCheckpointMetadata,
+  encodeCheckpointMetadata,
+  sha256,
+  type CheckpointStorage,
+  type CompletedCheckpoint,
+  type StateHandle,
+  type UnreadableCheckpoint,
+} from '@sage/runtime';
 
 export interface RedisCheckpointStorageOptions {
   /** redis://host:port/db, or ioredis options. */
@@ -56,18 +65,26 @@ export class RedisCheckpointStorage implements CheckpointStorage {
     const base = this.checkpointKey(checkpoint.jobId, checkpoint.checkpointId);
     const result = await this.redis
       .multi()
-      .set(`${base}:meta`, JSON.stringify(checkpoint))
+      .set(`${base}:meta`, encodeCheckpointMetadata(checkpoint))
       .zadd(this.listKey(checkpoint.jobId), checkpoint.checkpointId, String(checkpoint.checkpointId))
       .exec();
     const failed = result?.find(([error]) => error !== null);
     if (!result || failed) throw new Error(`Could not record checkpoint ${checkpoint.checkpointId} of job ${checkpoint.jobId} in Redis: ${String(failed?.[0] ?? 'transaction aborted')}`);
   }
 
-  async listCheckpoints(jobId: string): Promise<CompletedCheckpoint[]> {
-    const ids = await this.redis.zrevrange(this.listKey(jobId), 0, -1);
+  async listCheckpoints(jobId: string, onUnreadable?: (entry: UnreadableCheckpoint) => void): Promise<CompletedCheckpoint[]> {
+    const ids = (await this.redis.zrevrange(this.listKey(jobId), 0, -1)).map(Number);
     if (ids.length === 0) return [];
-    const metas = await this.redis.mget(ids.map((id) => `${this.checkpointKey(jobId, Number(id))}:meta`));
-    return metas.flatMap((meta) => (meta === null ? [] : [JSON.parse(meta) as CompletedCheckpoint]));
+    const metas = await this.redis.mget(ids.map((id) => `${this.checkpointKey(jobId, id)}:meta`));
+    const checkpoints: CompletedCheckpoint[] = [];
+    ids.forEach((id, i) => {
+      const meta = metas[i];
+      // Listed without metadata: written together, so it was deleted or expired behind the index's back.
+      const decoded = meta == null ? { problem: 'its metadata is missing from Redis' } : decodeCheckpointMetadata(meta, jobId, id);
+      if ('checkpoint' in decoded) checkpoints.push(decoded.checkpoint);
+      else onUnreadable?.({ checkpointId: id, problem: decoded.problem });
+    });
+    return checkpoints;
   }
 
   async discardCheckpoint(jobId: string, checkpointId: number): Promise<void> {

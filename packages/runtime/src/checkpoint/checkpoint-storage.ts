@@ -32,6 +32,13 @@ export interface CompletedCheckpoint {
   readonly operators: Readonly<Record<string, OperatorCheckpoint>>;
 }
 
+/** A checkpoint the storage lists but whose metadata cannot be used. */
+export interface UnreadableCheckpoint {
+  readonly checkpointId: number;
+  /** What is wrong, for a log line or a status: "its metadata is not valid JSON (…)". */
+  readonly problem: string;
+}
+
 export interface CheckpointStorage {
   /**
    * A checkpoint id never handed out before for this job, also across restarts of whoever coordinates
@@ -44,8 +51,11 @@ export interface CheckpointStorage {
   readState(handle: StateHandle): Promise<Uint8Array>;
   /** Makes a checkpoint visible, atomically. */
   completeCheckpoint(checkpoint: CompletedCheckpoint): Promise<void>;
-  /** The job's completed checkpoints, newest first. */
-  listCheckpoints(jobId: string): Promise<CompletedCheckpoint[]>;
+  /**
+   * The job's completed checkpoints, newest first. An entry whose metadata is missing or unreadable is
+   * left out and told to `onUnreadable` (with what is wrong), so one damaged entry never hides the others.
+   */
+  listCheckpoints(jobId: string, onUnreadable?: (entry: UnreadableCheckpoint) => void): Promise<CompletedCheckpoint[]>;
   /** Deletes a checkpoint, complete or not: its metadata and every blob written for it. */
   discardCheckpoint(jobId: string, checkpointId: number): Promise<void>;
   close(): Promise<void>;

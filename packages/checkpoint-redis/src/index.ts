@@ -1,3 +1,3 @@
 export { RedisCheckpointStorage, type RedisCheckpointStorageOptions } from './redis-checkpoint-storage.js';
-export { RedisJobStore, type StoredJob } from './redis-job-store.js';
+export { RedisJobStore, type StoredJob, type StoredJobEntry } from './redis-job-store.js';
 export { openCheckpointStorage } from './storage-url.js';

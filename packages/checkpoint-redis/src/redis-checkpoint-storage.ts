@@ -5,10 +5,12 @@
  *   sage:{cluster}:job:{job}:chk:{n}:meta           the checkpoint's metadata (JSON)
  *   sage:{cluster}:job:{job}:checkpoint-counter     the last checkpoint id handed out
  *   sage:{cluster}:job:{job}:checkpoints            sorted set of completed checkpoint ids
+ * Once a job has ended, expireJob gives every one of its keys a time to live (savepoints excepted).
  * A checkpoint becomes visible when its metadata and its entry in the sorted set are written, together,
  * in one MULTI/EXEC; blobs of a checkpoint that never completes are never listed and are discarded.
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import { globEscape, scanKeys } from './key-scan.js';
 import {
   CorruptCheckpoint,
   decodeCheckpointMetadata,
@@ -93,6 +95,30 @@ export class RedisCheckpointStorage implements CheckpointStorage {
     await this.redis.zrem(this.listKey(jobId), String(checkpointId));
     const blobs = await this.redis.smembers(`${base}:blobs`);
     await this.redis.unlink(...blobs, `${base}:blobs`, `${base}:meta`);
+  }
+
+  /**
+   * The job has ended: every key under its namespace (checkpoint metadata, blobs and their index, the
+   * counter, the listing, in-flight leftovers, the job record) expires after `retentionMs`, so its
+   * retained checkpoints can still be resumed from until then. A savepoint's keys are kept for good,
+   * and so is the listing while the job has a savepoint, because savepoints are found through it.
+   * Idempotent: a JobManager that died between a job's end and this step runs it again at start.
+   */
+  async expireJob(jobId: string, retentionMs: number): Promise<void> {
+    const savepoints = new Set((await this.listCheckpoints(jobId)).filter((c) => c.savepoint).map((c) => c.checkpointId));
+    const jobPrefix = `${this.prefix}:job:${jobId}:`;
+    const checkpointOf = /^chk:(\d+):/;
+    await scanKeys(this.redis, `${globEscape(jobPrefix)}*`, async (keys) => {
+      const pipeline = this.redis.pipeline();
+      for (const key of keys) {
+        const rest = key.slice(jobPrefix.length);
+        const checkpoint = checkpointOf.exec(rest);
+        if (checkpoint !== null && savepoints.has(Number(checkpoint[1]))) continue;
+        if (key === this.listKey(jobId) && savepoints.size > 0) continue;
+        pipeline.pexpire(key, retentionMs);
+      }
+      await pipeline.exec();
+    });
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
  * that fails and restarts (RESTARTING, then RUNNING again) is followed through its restarts.
  */
 import { JobClient, TERMINAL_JOB_STATES } from '../cluster/job-client.js';
+import { describeException, exceptionJson, exceptionKey } from '../cluster/job-exceptions.js';
 import { edgeVertices, type PlannedJob } from './plan.js';
 import { ProgressLine, type ProgressSample } from './progress.js';
 import { printFailure, printSummary } from './summary.js';
@@ -40,10 +41,22 @@ export async function runOnCluster(job: PlannedJob, address: string, options: Cl
     };
     process.once('SIGINT', interrupt);
     progress.start();
+    // Each restart and each skipped checkpoint once, as it happens, terminal or not: a job that fails on
+    // every attempt must not restart in silence. On stderr, so stdout stays the job's own.
+    const reported = new Set<string>();
+    const reportExceptions = () => {
+      const fresh = (details.exceptions ?? []).map(exceptionJson).filter((e) => e.outcome !== 'failed' && !reported.has(exceptionKey(e)));
+      for (const entry of fresh.reverse()) {
+        reported.add(exceptionKey(entry));
+        progress.note(`Job ${job.jobGraph.name}: ${describeException(entry)}`);
+      }
+    };
     let details = await client.get(jobId);
+    reportExceptions();
     while (!TERMINAL_JOB_STATES.has(String(details.summary!.state)) && !interrupted) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       details = await client.get(jobId);
+      reportExceptions();
       sample = {
         state: details.restarts > 0 ? `${String(details.summary!.state)} (restarts: ${details.restarts})` : String(details.summary!.state),
         recordsIn: details.tasks.filter((t) => sources.has(t.vertexId)).reduce((n, t) => n + Number(t.recordsIn), 0),

@@ -49,6 +49,12 @@ export class ProgressLine {
     this.erase();
   }
 
+  /** A line of its own on stderr (a restart, say), above the status line, which comes back at the next refresh. */
+  note(line: string): void {
+    this.erase();
+    this.streams.stderr.write(line + '\n');
+  }
+
   private refresh(): void {
     const { state, recordsIn, recordsOut } = this.sample();
     const now = Date.now();

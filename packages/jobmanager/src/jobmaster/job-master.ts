@@ -10,8 +10,8 @@ import type { JobGraphDescriptor } from '@sage/core';
 import { defaultRestartStrategy, resolveCheckpointConfig, SageError } from '@sage/core';
 import {
   CheckpointCoordinator,
-  latestUsableCheckpoint,
   RestartBackoff,
+  selectRestoreCheckpoint,
   type CheckpointStats,
   type CheckpointStorage,
   type CompletedCheckpoint,
@@ -34,6 +34,7 @@ import {
 } from '@sage/rpc';
 import type { Logger } from '@sage/observability';
 import type { RegisteredTaskManager, ResourceManager } from '../resourcemanager/resource-manager.js';
+import { ExceptionHistory } from './exception-history.js';
 import { isTerminal, type ExecutionVertex } from './execution-vertex.js';
 
 export type JobStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'CANCELING' | 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -53,13 +54,24 @@ export interface JobMasterOptions {
   /** Told of every new attempt and of the end, so the job store can follow. */
   readonly onAttempt: (attempt: number) => void;
   readonly onEnd: (state: TerminalJobStatus) => void;
+  /** Counts restarts and restore fallbacks for /metrics. */
+  readonly metrics: JobMetrics;
+}
+
+export interface JobMetrics {
+  restarted(): void;
+  /** A restore passed over `skipped` damaged checkpoints. */
+  restoreFellBack(skipped: number): void;
 }
 
 export class JobMaster {
   state: JobStatus = 'CREATED';
   readonly stateTimestamps: Record<string, number> = {};
+  /** The cause of a FAILED job; earlier failures that restarted it are in the exception history. */
   failure: FailureCause | undefined;
   attempt: number;
+  private readonly exceptions = new ExceptionHistory();
+  private restoreFallbacks = 0;
   private vertices: ExecutionVertex[] = [];
   private slots: RegisteredTaskManager[] = [];
   private stopWaitingForSlots: (() => void) | undefined;
@@ -94,6 +106,11 @@ export class JobMaster {
     this.backoff = new RestartBackoff(graph.execution?.restartStrategy ?? defaultRestartStrategy(checkpointing !== null));
     this.resetVertices(submittedAt);
     this.transition('CREATED', submittedAt);
+  }
+
+  /** Resolves once no checkpoint of the job is being completed any more (after its end: nothing more is written). */
+  quiesced(): Promise<void> {
+    return this.coordinatorStopped;
   }
 
   /** Slots the job needs: one per subtask index, shared by all vertices. */
@@ -256,6 +273,8 @@ export class JobMaster {
       checkpointsCompleted: this.checkpointsCompleted,
       checkpointsFailed: this.checkpointsFailed,
       restoredCheckpointId: this.restoredCheckpointId,
+      exceptions: this.exceptions.list(),
+      restoreFallbacks: this.restoreFallbacks,
       tasks: this.vertices.map((v) => ({
         vertexId: v.vertexId,
         vertexName: v.vertexName,
@@ -277,7 +296,14 @@ export class JobMaster {
     if (restore === 'latest') {
       await this.coordinatorStopped;
       try {
-        checkpoint = (await latestUsableCheckpoint(this.options.checkpointStorage, this.jobId, this.log)) ?? this.options.restoreFrom;
+        const policy = this.graph.execution?.checkpointing ? resolveCheckpointConfig(this.graph.execution.checkpointing).onCorruptCheckpoint : 'fall-back';
+        const choice = await selectRestoreCheckpoint(this.options.checkpointStorage, this.jobId, this.log, policy);
+        checkpoint = choice.checkpoint ?? this.options.restoreFrom;
+        for (const skipped of choice.skipped) this.exceptions.checkpointSkipped(this.attempt, skipped.checkpointId, skipped.problem, checkpoint?.checkpointId);
+        if (choice.skipped.length > 0) {
+          this.restoreFallbacks += choice.skipped.length;
+          this.options.metrics.restoreFellBack(choice.skipped.length);
+        }
       } catch (error) {
         this.fail({ code: (error as { code?: string }).code ?? 'RestoreFailed', message: (error as Error).message, stack: (error as Error).stack ?? '', location: 'JobManager' });
         return;
@@ -338,7 +364,8 @@ export class JobMaster {
       this.fail({ ...cause, message: cause.message + exhausted });
       return;
     }
-    this.failure = cause;
+    this.exceptions.restarted(this.attempt, cause, delay);
+    this.options.metrics.restarted();
     this.log.warn({ cause: cause.message, location: cause.location, delayMs: delay, restart: this.backoff.restartCount }, `Job attempt ${this.attempt} failed; restarting in ${delay} ms`);
     this.transition('RESTARTING');
     const failedAttempt = this.attempt;
@@ -495,6 +522,7 @@ export class JobMaster {
     clearTimeout(this.restartTimer);
     this.stopCoordinator('the job failed');
     this.failure = cause;
+    this.exceptions.failed(this.attempt, cause);
     this.log.warn({ cause: cause.message, location: cause.location }, 'Job failed');
     void this.releaseOnTaskManagers();
     for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'CANCELED');

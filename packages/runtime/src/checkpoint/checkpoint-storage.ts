@@ -58,6 +58,11 @@ export interface CheckpointStorage {
   listCheckpoints(jobId: string, onUnreadable?: (entry: UnreadableCheckpoint) => void): Promise<CompletedCheckpoint[]>;
   /** Deletes a checkpoint, complete or not: its metadata and every blob written for it. */
   discardCheckpoint(jobId: string, checkpointId: number): Promise<void>;
+  /**
+   * The job has ended: its checkpoints (not its savepoints) are deleted after `retentionMs`. Optional:
+   * storage without it (the file system) keeps them until someone deletes them.
+   */
+  expireJob?(jobId: string, retentionMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -71,7 +71,8 @@ export class JobMaster {
   failure: FailureCause | undefined;
   attempt: number;
   private readonly exceptions = new ExceptionHistory();
-  private restoreFallbacks = 0;
+  /** Damaged checkpoints restores passed over; each is reported once, though every later restore passes it again. */
+  private readonly skippedCheckpoints = new Set<number>();
   private vertices: ExecutionVertex[] = [];
   private slots: RegisteredTaskManager[] = [];
   private stopWaitingForSlots: (() => void) | undefined;
@@ -274,7 +275,7 @@ export class JobMaster {
       checkpointsFailed: this.checkpointsFailed,
       restoredCheckpointId: this.restoredCheckpointId,
       exceptions: this.exceptions.list(),
-      restoreFallbacks: this.restoreFallbacks,
+      restoreFallbacks: this.skippedCheckpoints.size,
       tasks: this.vertices.map((v) => ({
         vertexId: v.vertexId,
         vertexName: v.vertexName,
@@ -299,11 +300,12 @@ export class JobMaster {
         const policy = this.graph.execution?.checkpointing ? resolveCheckpointConfig(this.graph.execution.checkpointing).onCorruptCheckpoint : 'fall-back';
         const choice = await selectRestoreCheckpoint(this.options.checkpointStorage, this.jobId, this.log, policy);
         checkpoint = choice.checkpoint ?? this.options.restoreFrom;
-        for (const skipped of choice.skipped) this.exceptions.checkpointSkipped(this.attempt, skipped.checkpointId, skipped.problem, checkpoint?.checkpointId);
-        if (choice.skipped.length > 0) {
-          this.restoreFallbacks += choice.skipped.length;
-          this.options.metrics.restoreFellBack(choice.skipped.length);
+        const fresh = choice.skipped.filter((skipped) => !this.skippedCheckpoints.has(skipped.checkpointId));
+        for (const skipped of fresh) {
+          this.skippedCheckpoints.add(skipped.checkpointId);
+          this.exceptions.checkpointSkipped(this.attempt, skipped.checkpointId, skipped.problem, checkpoint?.checkpointId);
         }
+        if (fresh.length > 0) this.options.metrics.restoreFellBack(fresh.length);
       } catch (error) {
         this.fail({ code: (error as { code?: string }).code ?? 'RestoreFailed', message: (error as Error).message, stack: (error as Error).stack ?? '', location: 'JobManager' });
         return;

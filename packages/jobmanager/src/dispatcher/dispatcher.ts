@@ -141,7 +141,8 @@ export class Dispatcher {
       onAttempt: (attempt) => save({ ...record, attempt }),
       onEnd: (state) => {
         record = { ...record, endState: state };
-        void job.quiesced().then(() => this.expireEndedJob(record));
+        const expire = () => this.expireEndedJob(record);
+        void job.quiesced().then(expire, expire);
       },
       metrics: this.options.metrics.forJob(stored.jobId, spec.jobName),
     });

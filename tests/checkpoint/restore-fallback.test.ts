@@ -159,6 +159,10 @@ describe('a checkpoint with damaged metadata', () => {
     expect(final.restoreFallbacks).toBe(0);
     expect(final.exceptions[0]).toMatchObject({ outcome: 'failed', code: 'CorruptCheckpointNotRestored' });
     expect(metricValue(await cluster.metrics(), 'sage_job_restore_fallbacks_total', jobId)).toBe(0);
+    // The message alone, without the JobManager's stack frames.
+    const human = await cluster.sage(['status', jobId]);
+    expect(human.stdout).toMatch(new RegExp(`Failure at JobManager:\n    CorruptCheckpointNotRestored: Checkpoint ${garbled} of job ${jobId} cannot be restored`));
+    expect(human.stdout).not.toMatch(/at selectRestoreCheckpoint/);
   }, 180_000);
 
   it('is skipped after kill -9 of the JobManager: the new JobManager restores the previous one and reports it', async () => {

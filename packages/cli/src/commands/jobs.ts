@@ -53,7 +53,7 @@ export function statusCommand(): Command {
         }
         lines.push(...checkpointLines(status));
         lines.push(...exceptionLines(status));
-        if (status.failure) lines.push(`Failure at ${status.failure.location}:`, indent(status.failure.stack || status.failure.message));
+        if (status.failure) lines.push(`Failure at ${status.failure.location}:`, indent(status.failure.stack || `${status.failure.code}: ${status.failure.message}`));
         process.stdout.write(lines.join('\n') + '\n\n');
         process.stdout.write(
           table(

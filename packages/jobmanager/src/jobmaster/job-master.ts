@@ -307,7 +307,9 @@ export class JobMaster {
         }
         if (fresh.length > 0) this.options.metrics.restoreFellBack(fresh.length);
       } catch (error) {
-        this.fail({ code: (error as { code?: string }).code ?? 'RestoreFailed', message: (error as Error).message, stack: (error as Error).stack ?? '', location: 'JobManager' });
+        // A SageError's message says what to do; the JobManager's own frames would only bury it.
+        const stack = error instanceof SageError ? '' : ((error as Error).stack ?? '');
+        this.fail({ code: (error as { code?: string }).code ?? 'RestoreFailed', message: (error as Error).message, stack, location: 'JobManager' });
         return;
       }
     }

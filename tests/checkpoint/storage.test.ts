@@ -17,6 +17,8 @@ interface Subject {
   storage: CheckpointStorage;
   /** Damages a stored blob behind the storage's back. */
   corrupt(uri: string): Promise<void>;
+  /** Overwrites a completed checkpoint's metadata behind the storage's back. */
+  overwriteMetadata(jobId: string, checkpointId: number, text: string): Promise<void>;
   cleanUp(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ const subjects: Record<string, () => Subject> = {
     return {
       storage: new FileCheckpointStorage(root),
       corrupt: async (uri) => writeFileSync(uri, 'garbage'),
+      overwriteMetadata: async (jobId, id, text) => writeFileSync(join(root, jobId, `chk-${id}`, '_metadata'), text),
       cleanUp: async () => rmSync(root, { recursive: true, force: true }),
     };
   },
@@ -35,6 +38,7 @@ const subjects: Record<string, () => Subject> = {
     return {
       storage: new RedisCheckpointStorage({ redis: REDIS_URL, clusterId }),
       corrupt: async (uri) => void (await admin.set(uri, 'garbage')),
+      overwriteMetadata: async (jobId, id, text) => void (await admin.set(`sage:${clusterId}:job:${jobId}:chk:${id}:meta`, text)),
       cleanUp: async () => {
         const keys = await admin.keys(`sage:${clusterId}:*`);
         if (keys.length > 0) await admin.del(...keys);
@@ -79,6 +83,24 @@ for (const [name, create] of Object.entries(subjects)) {
       await expect(storage.readState(handle)).rejects.toThrow(CorruptCheckpoint);
       await expect(storage.readState(handle)).rejects.toThrow(/corrupt/);
       await expect(storage.readState({ ...handle, uri: `${handle.uri}-gone` })).rejects.toThrow(/missing/);
+    });
+
+    it('lists past garbled or wrongly shaped metadata, telling what is wrong with each entry', async () => {
+      subject = create();
+      const { storage } = subject;
+      for (const id of [1, 2, 3]) {
+        const handle = await storage.writeState('job', id, 'counts-0', new Uint8Array([id]));
+        await storage.completeCheckpoint(checkpoint('job', id, { 0: handle }));
+      }
+      await subject.overwriteMetadata('job', 3, '{garbage');
+      await subject.overwriteMetadata('job', 1, JSON.stringify({ ...checkpoint('job', 1, {}), savepoint: 'yes' }));
+      const unreadable: { checkpointId: number; problem: string }[] = [];
+      const listed = await storage.listCheckpoints('job', (entry) => unreadable.push(entry));
+      expect(listed.map((c) => c.checkpointId)).toEqual([2]);
+      expect(unreadable).toEqual([
+        { checkpointId: 3, problem: expect.stringMatching(/^its metadata is not valid JSON \(/) },
+        { checkpointId: 1, problem: 'its metadata is malformed: savepoint is "yes", not true or false' },
+      ]);
     });
 
     it('discards a checkpoint: its listing and every blob', async () => {

@@ -1,10 +1,10 @@
 // A long keyed job with checkpoints and the exactly-once FileSink, for crash and savepoint tests.
-// `sage run checkpointed-sums.ts -p N -- <records> <records per second> <output dir> [gate file]`:
+// `sage run checkpointed-sums.ts -p N -- <records> <records per second> <output dir> [gate file] [onCorruptCheckpoint]`:
 // the numbers 0..records-1 from one source subtask, keyed by n % 13, a running count and sum per key
 // (keyed state), written as JSON lines. One source subtask keeps each key's input order fixed, so two
-// runs commit exactly the same lines. With a gate file, the source holds halfway until that file exists
-// (see gated-sequence.ts), so a test can act while the job certainly still runs.
-import { defineJob, RestartStrategies } from '@sage/core';
+// runs commit exactly the same lines. With a gate file ('-' for none), the source holds halfway until
+// that file exists (see gated-sequence.ts), so a test can act while the job certainly still runs.
+import { defineJob, RestartStrategies, type CorruptCheckpointPolicy } from '@sage/core';
 import { FileSink } from '@sage/connector-files';
 import { GatedSequence } from './gated-sequence.js';
 
@@ -15,9 +15,10 @@ interface Totals {
 }
 
 export default defineJob((env, args) => {
-  const [records = '20000', rate = '4000', out = 'out/checkpointed-sums', gate] = args;
+  const [records = '20000', rate = '4000', out = 'out/checkpointed-sums', gateArg, onCorruptCheckpoint = 'fall-back'] = args;
+  const gate = gateArg === '-' ? undefined : gateArg;
   env.setJobName('Checkpointed sums');
-  env.enableCheckpointing(200, { retained: 3 });
+  env.enableCheckpointing(200, { retained: 3, onCorruptCheckpoint: onCorruptCheckpoint as CorruptCheckpointPolicy });
   env.setRestartStrategy(RestartStrategies.fixedDelay({ attempts: 20, delayMs: 500 }));
   env
     .fromSource(new GatedSequence(Number(records), Number(rate), Math.floor(Number(records) / 2), gate))

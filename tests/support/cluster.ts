@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sage, startSage, waitFor, type CliResult, type ManagedProcess } from './sage-cli.js';
@@ -25,18 +26,22 @@ export class TestCluster {
     private readonly jobManagerArgs: readonly string[],
     /** Namespaces this cluster's keys in Redis. */
     readonly clusterId: string,
+    /** Where the JobManager serves GET /metrics. */
+    readonly metricsPort: number,
   ) {}
 
   static async start(options: ClusterOptions): Promise<TestCluster> {
     const port = await freePort();
+    // Tests start JobManagers in parallel: each needs a metrics port of its own, not the default 9249.
+    const metricsPort = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'sage-cluster-'));
     const config = join(dir, 'jobmanager.yaml');
     // A cluster id of its own: the JobManager resumes the jobs its Redis namespace holds, and tests share one Redis.
-    const settings = { heartbeatIntervalMs: 200, heartbeatTimeoutMs: 3000, clusterId: `test-${randomBytes(6).toString('hex')}`, ...options.jobManager };
+    const settings = { heartbeatIntervalMs: 200, heartbeatTimeoutMs: 3000, metricsPort, clusterId: `test-${randomBytes(6).toString('hex')}`, ...options.jobManager };
     writeFileSync(config, Object.entries(settings).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
     const args = ['jobmanager', '--port', String(port), '--config', config];
     const jobManager = startSage(args);
-    const cluster = new TestCluster(jobManager, `127.0.0.1:${port}`, args, String(settings.clusterId));
+    const cluster = new TestCluster(jobManager, `127.0.0.1:${port}`, args, String(settings.clusterId), Number(settings.metricsPort));
     try {
       await jobManager.waitForLog('JobManager started');
       for (let i = 1; i <= options.taskManagers; i++) await cluster.addTaskManager(`tm-${i}`, options.slots);
@@ -90,9 +95,18 @@ export class TestCluster {
     return last!;
   }
 
+  /** The JobManager's Prometheus metrics, as text. */
+  async metrics(): Promise<string> {
+    const response = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`);
+    if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+    return response.text();
+  }
+
+  /** Stops every process, then deletes this cluster's keys from Redis so tests leave nothing behind. */
   async stop(): Promise<void> {
     await Promise.all(this.taskManagers.map((tm) => tm.stop()));
     await this.jobManager.stop();
+    await deleteClusterKeys(this.clusterId);
   }
 }
 
@@ -111,6 +125,23 @@ export interface JobStatusJson {
     readonly recordsIn: number;
     readonly recordsOut: number;
   }[];
+}
+
+export const TEST_REDIS = process.env.SAGE_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+
+/** Deletes every `sage:<clusterId>:*` key (SCAN + UNLINK: never KEYS on a shared Redis). */
+export async function deleteClusterKeys(clusterId: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `sage:${clusterId.replace(/[*?[\]\\]/g, '\\$&')}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
 }
 
 export function freePort(): Promise<number> {

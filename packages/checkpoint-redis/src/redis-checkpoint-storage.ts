@@ -6,11 +6,22 @@
  *   sage:{cluster}:job:{job}:chk:{-1-a}:…           final states of the tasks of attempt a (never listed)
  *   sage:{cluster}:job:{job}:checkpoint-counter     the last checkpoint id handed out
  *   sage:{cluster}:job:{job}:checkpoints            sorted set of completed checkpoint ids
+ * Once a job has ended, expireJob gives every one of its keys a time to live (savepoints excepted).
  * A checkpoint becomes visible when its metadata and its entry in the sorted set are written, together,
  * in one MULTI/EXEC; blobs of a checkpoint that never completes are never listed and are discarded.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { CorruptCheckpoint, sha256, type CheckpointStorage, type CompletedCheckpoint, type StateHandle } from '@sage/runtime';
+import { globEscape, scanKeys } from './key-scan.js';
+import {
+  CorruptCheckpoint,
+  decodeCheckpointMetadata,
+  encodeCheckpointMetadata,
+  sha256,
+  type CheckpointStorage,
+  type CompletedCheckpoint,
+  type StateHandle,
+  type UnreadableCheckpoint,
+} from '@sage/runtime';
 
 /**
  * INCR, but never to `after` or below, in one atomic step (a savepoint and a periodic checkpoint may ask
@@ -73,18 +84,26 @@ export class RedisCheckpointStorage implements CheckpointStorage {
     const base = this.checkpointKey(checkpoint.jobId, checkpoint.checkpointId);
     const result = await this.redis
       .multi()
-      .set(`${base}:meta`, JSON.stringify(checkpoint))
+      .set(`${base}:meta`, encodeCheckpointMetadata(checkpoint))
       .zadd(this.listKey(checkpoint.jobId), checkpoint.checkpointId, String(checkpoint.checkpointId))
       .exec();
     const failed = result?.find(([error]) => error !== null);
     if (!result || failed) throw new Error(`Could not record checkpoint ${checkpoint.checkpointId} of job ${checkpoint.jobId} in Redis: ${String(failed?.[0] ?? 'transaction aborted')}`);
   }
 
-  async listCheckpoints(jobId: string): Promise<CompletedCheckpoint[]> {
-    const ids = await this.redis.zrevrange(this.listKey(jobId), 0, -1);
+  async listCheckpoints(jobId: string, onUnreadable?: (entry: UnreadableCheckpoint) => void): Promise<CompletedCheckpoint[]> {
+    const ids = (await this.redis.zrevrange(this.listKey(jobId), 0, -1)).map(Number);
     if (ids.length === 0) return [];
-    const metas = await this.redis.mget(ids.map((id) => `${this.checkpointKey(jobId, Number(id))}:meta`));
-    return metas.flatMap((meta) => (meta === null ? [] : [JSON.parse(meta) as CompletedCheckpoint]));
+    const metas = await this.redis.mget(ids.map((id) => `${this.checkpointKey(jobId, id)}:meta`));
+    const checkpoints: CompletedCheckpoint[] = [];
+    ids.forEach((id, i) => {
+      const meta = metas[i];
+      // Listed without metadata: written together, so it was deleted or expired behind the index's back.
+      const decoded = meta == null ? { problem: 'its metadata is missing from Redis' } : decodeCheckpointMetadata(meta, jobId, id);
+      if ('checkpoint' in decoded) checkpoints.push(decoded.checkpoint);
+      else onUnreadable?.({ checkpointId: id, problem: decoded.problem });
+    });
+    return checkpoints;
   }
 
   async discardCheckpoint(jobId: string, checkpointId: number): Promise<void> {
@@ -103,6 +122,30 @@ export class RedisCheckpointStorage implements CheckpointStorage {
     const copied = await this.redis.copy(handle.uri, key, 'REPLACE');
     if (copied !== 1) throw new CorruptCheckpoint(`State ${handle.uri} is missing from Redis: it cannot be copied into checkpoint ${checkpointId}`);
     return { uri: key, bytes: handle.bytes, checksum: handle.checksum };
+  }
+
+  /**
+   * The job has ended: every key under its namespace (checkpoint metadata, blobs and their index, the
+   * counter, the listing, in-flight leftovers, the job record) expires after `retentionMs`, so its
+   * retained checkpoints can still be resumed from until then. A savepoint's keys are kept for good,
+   * and so is the listing while the job has a savepoint, because savepoints are found through it.
+   * Idempotent: a JobManager that died between a job's end and this step runs it again at start.
+   */
+  async expireJob(jobId: string, retentionMs: number): Promise<void> {
+    const savepoints = new Set((await this.listCheckpoints(jobId)).filter((c) => c.savepoint).map((c) => c.checkpointId));
+    const jobPrefix = `${this.prefix}:job:${jobId}:`;
+    const checkpointOf = /^chk:(\d+):/;
+    await scanKeys(this.redis, `${globEscape(jobPrefix)}*`, async (keys) => {
+      const pipeline = this.redis.pipeline();
+      for (const key of keys) {
+        const rest = key.slice(jobPrefix.length);
+        const checkpoint = checkpointOf.exec(rest);
+        if (checkpoint !== null && savepoints.has(Number(checkpoint[1]))) continue;
+        if (key === this.listKey(jobId) && savepoints.size > 0) continue;
+        pipeline.pexpire(key, retentionMs);
+      }
+      await pipeline.exec();
+    });
   }
 
   async close(): Promise<void> {

@@ -83,6 +83,7 @@ export {
   resolveCheckpointConfig,
   type CheckpointConfig,
   type CheckpointingMode,
+  type CorruptCheckpointPolicy,
   type CheckpointingOptions,
   type ResolvedCheckpointConfig,
 } from './config/checkpoint-config.js';

@@ -23,6 +23,18 @@ export const JobManagerConfigSchema = z.object({
   checkpointTimeoutMs: z.number().int().min(10).default(10 * 60_000),
   checkpointsRetained: z.number().int().min(1).default(1),
   tolerableCheckpointFailures: z.number().int().min(0).default(0),
+  /**
+   * Serves Prometheus metrics at http://host:metricsPort/metrics (9249, as Flink's Prometheus reporter);
+   * 0 serves none. A port in use stops the JobManager at start with a message.
+   */
+  metricsPort: z.number().int().min(0).max(65535).default(9249),
+  /**
+   * How long a finished, failed or cancelled job is kept: its status in `sage list` / `sage status`, its
+   * record, artifact and retained checkpoints in Redis (so it can be resumed from one with
+   * --from-savepoint). Then all of it is deleted; savepoints are never deleted automatically.
+   * One hour by default, as Flink's jobstore.expiration-time.
+   */
+  completedJobRetentionMs: z.number().int().min(1).default(60 * 60_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -4,11 +4,12 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { bindServer, MAX_MESSAGE_BYTES, sageProtos, shutdownServer, type JobManagerHandlers } from '@sage/rpc';
-import { createLogger, type Logger } from '@sage/observability';
+import { createLogger, serveMetrics, type Logger, type MetricsEndpoint } from '@sage/observability';
 import { openCheckpointStorage, RedisJobStore } from '@sage/checkpoint-redis';
 import type { CheckpointStorage } from '@sage/runtime';
 import type { JobManagerConfig } from './config.js';
 import { Dispatcher, InvalidSubmission, UnknownJob } from './dispatcher/dispatcher.js';
+import { JobManagerMetrics } from './metrics/job-manager-metrics.js';
 import { ResourceManager } from './resourcemanager/resource-manager.js';
 
 export class JobManager {
@@ -23,6 +24,8 @@ export class JobManager {
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
   private addressValue = '';
+  readonly metrics = new JobManagerMetrics();
+  private metricsEndpoint: MetricsEndpoint | undefined;
 
   constructor(private readonly config: JobManagerConfig) {
     this.log = createLogger({ component: 'jobmanager', level: config.logLevel, base: { cluster: config.clusterId } });
@@ -39,6 +42,8 @@ export class JobManager {
         retained: config.checkpointsRetained,
         tolerableFailures: config.tolerableCheckpointFailures,
       },
+      completedJobRetentionMs: config.completedJobRetentionMs,
+      metrics: this.metrics,
     });
   }
 
@@ -48,12 +53,15 @@ export class JobManager {
 
   async start(): Promise<void> {
     await this.store.ping(5_000, this.config.redis);
+    // Before anything else is bound: a taken metrics port stops the start with nothing left half-open.
+    if (this.config.metricsPort !== 0) this.metricsEndpoint = await serveMetrics(this.metrics.registry, this.config.host, this.config.metricsPort);
     this.server.addService(sageProtos().sage.v1.JobManager.service, this.handlers());
     const port = await bindServer(this.server, this.config.host, this.config.port);
     this.addressValue = `${this.config.host}:${port}`;
     this.resources.start();
     const recovered = await this.dispatcher.recover();
-    this.log.info({ address: this.addressValue, recoveredJobs: recovered, checkpointStorage: this.checkpointStorageUrl }, 'JobManager started');
+    const metrics = this.metricsEndpoint ? `http://${this.config.host}:${this.metricsEndpoint.port}/metrics` : 'off';
+    this.log.info({ address: this.addressValue, metrics, recoveredJobs: recovered, checkpointStorage: this.checkpointStorageUrl }, 'JobManager started');
   }
 
   /**
@@ -65,6 +73,7 @@ export class JobManager {
     await Promise.race([this.dispatcher.suspendAll(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
     this.resources.stop();
     await shutdownServer(this.server);
+    await this.metricsEndpoint?.close();
     await this.store.close();
     await this.checkpointStorage.close();
     this.log.info('JobManager stopped');

@@ -22,6 +22,7 @@ export type { SubmitJobRequest__Output } from './generated/sage/v1/SubmitJobRequ
 export type { JobSummary, JobSummary__Output } from './generated/sage/v1/JobSummary.js';
 export type { JobDetails, JobDetails__Output } from './generated/sage/v1/JobDetails.js';
 export type { SlotWait__Output } from './generated/sage/v1/SlotWait.js';
+export type { JobException, JobException__Output } from './generated/sage/v1/JobException.js';
 export type { TaskDetails } from './generated/sage/v1/TaskDetails.js';
 export type { RegisterTaskManagerRequest__Output } from './generated/sage/v1/RegisterTaskManagerRequest.js';
 export type { HeartbeatRequest__Output } from './generated/sage/v1/HeartbeatRequest.js';

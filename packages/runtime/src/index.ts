@@ -21,7 +21,16 @@ export { CollectSink } from './testing/collect-sink.js';
 export { ARTIFACT_EXTERNALS, ArtifactMismatch, artifactHash, loadJobArtifact } from './artifact/job-artifact.js';
 export { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
 export type { KeyedStateSnapshot, StateSnapshot } from './state/keyed-state-snapshot.js';
-export { CorruptCheckpoint, finalStateNamespace, type CheckpointStorage, type CompletedCheckpoint, type OperatorCheckpoint, type StateHandle } from './checkpoint/checkpoint-storage.js';
+export {
+  CorruptCheckpoint,
+  finalStateNamespace,
+  type CheckpointStorage,
+  type CompletedCheckpoint,
+  type OperatorCheckpoint,
+  type StateHandle,
+  type UnreadableCheckpoint,
+} from './checkpoint/checkpoint-storage.js';
+export { decodeCheckpointMetadata, encodeCheckpointMetadata } from './checkpoint/checkpoint-metadata.js';
 export { FileCheckpointStorage } from './checkpoint/file-checkpoint-storage.js';
 export { sha256 } from './checksum.js';
 export {
@@ -32,7 +41,14 @@ export {
   type CheckpointStats,
   type CoordinatorLog,
 } from './checkpoint/checkpoint-coordinator.js';
-export { NoUsableCheckpoint, latestUsableCheckpoint, verifyCheckpoint } from './checkpoint/restore-selection.js';
+export {
+  CorruptCheckpointNotRestored,
+  NoUsableCheckpoint,
+  selectRestoreCheckpoint,
+  verifyCheckpoint,
+  type RestoreChoice,
+  type SkippedCheckpoint,
+} from './checkpoint/restore-selection.js';
 export type { TaskRestore, RestoredOperatorState } from './checkpoint/task-restore.js';
 export { NonRestoredState, assignSubtaskState, checkRestoreCompatibility, redistributeOperatorState } from './checkpoint/state-assignment.js';
 export { RestartBackoff } from './failover/restart-backoff.js';

@@ -4,6 +4,7 @@
  */
 import { sageCommand } from '../invocation.js';
 import type { JobGraph } from '@sage/core';
+import { exceptionJson } from './job-exceptions.js';
 import { call, createJobManagerClient, type JobDetails__Output, type JobManagerClient, type JobSummary__Output } from '@sage/rpc';
 
 export const DEFAULT_JOBMANAGER = process.env.SAGE_JOBMANAGER ?? '127.0.0.1:6123';
@@ -113,8 +114,13 @@ export function jobStatusJson(details: JobDetails__Output) {
     submittedAt: Number(summary.submittedAt),
     endedAt: Number(summary.endedAt) || null,
     stateTimestamps: numbers(details.stateTimestamps),
+    /** The cause of a FAILED job only; what restarted it is in `exceptions`. */
     failure: details.failure ?? null,
     restarts: details.restarts,
+    /** Damaged checkpoints restores passed over (output committed after the restored one may repeat). */
+    restoreFallbacks: details.restoreFallbacks ?? 0,
+    /** Newest first, capped by the JobManager: each failed attempt and each skipped checkpoint. */
+    exceptions: (details.exceptions ?? []).map(exceptionJson),
     checkpoints: {
       completed: Number(details.checkpointsCompleted),
       failed: Number(details.checkpointsFailed),

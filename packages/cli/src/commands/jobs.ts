@@ -1,6 +1,7 @@
 /** `sage list`, `sage status JOBID [--json]` and `sage cancel JOBID`: operating jobs on a cluster. */
 import { Command } from 'commander';
 import { describeSlotWait, jobStatusJson, withJobClient } from '../cluster/job-client.js';
+import { describeException } from '../cluster/job-exceptions.js';
 import { jobManagerOption } from '../cluster/option-parsers.js';
 import { formatBytes, formatDuration } from './units.js';
 
@@ -54,7 +55,8 @@ export function statusCommand(): Command {
           lines.push(`${describeSlotWait(status.waitingForSlots, client.address)} (for ${formatDuration(Math.max(0, Date.now() - status.waitingForSlots.since))})`);
         }
         lines.push(...checkpointLines(status));
-        if (status.failure) lines.push(`Failure at ${status.failure.location}:`, indent(status.failure.stack || status.failure.message));
+        lines.push(...exceptionLines(status));
+        if (status.failure) lines.push(`Failure at ${status.failure.location}:`, indent(status.failure.stack || `${status.failure.code}: ${status.failure.message}`));
         process.stdout.write(lines.join('\n') + '\n\n');
         process.stdout.write(
           table(
@@ -76,6 +78,21 @@ function checkpointLines(status: ReturnType<typeof jobStatusJson>): string[] {
     lines.push(`Last checkpoint: ${last.id}${last.savepoint ? ' (savepoint)' : ''}, ${age} ago, took ${formatDuration(last.durationMs)}, ${formatBytes(last.stateSize)}`);
   }
   if (status.restoredCheckpointId !== null) lines.push(`Restored from checkpoint ${status.restoredCheckpointId}`);
+  return lines;
+}
+
+/** The newest entries of the exception history, so the latest cause of a restarting job is in sight. */
+const EXCEPTIONS_SHOWN = 5;
+
+function exceptionLines(status: ReturnType<typeof jobStatusJson>): string[] {
+  const lines: string[] = [];
+  if (status.restoreFallbacks > 0) {
+    lines.push(`Restore fallbacks: ${status.restoreFallbacks} damaged checkpoint(s) skipped; output committed after the restored checkpoint may repeat`);
+  }
+  if (status.exceptions.length === 0) return lines;
+  const shown = status.exceptions.slice(0, EXCEPTIONS_SHOWN);
+  lines.push(`Exceptions (newest first${shown.length < status.exceptions.length ? `, ${shown.length} of ${status.exceptions.length}; all with --json` : ''}):`);
+  for (const entry of shown) lines.push(`  ${new Date(entry.timestamp).toISOString()}  ${describeException(entry)}`);
   return lines;
 }
 

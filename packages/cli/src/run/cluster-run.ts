@@ -3,6 +3,7 @@
  * that fails and restarts (RESTARTING, then RUNNING again) is followed through its restarts.
  */
 import { describeSlotWait, JobClient, slotWait, TERMINAL_JOB_STATES } from '../cluster/job-client.js';
+import { describeException, exceptionJson, exceptionKey } from '../cluster/job-exceptions.js';
 import { sageCommand } from '../invocation.js';
 import { edgeVertices, type PlannedJob } from './plan.js';
 import { ProgressLine, type ProgressSample } from './progress.js';
@@ -46,6 +47,16 @@ export async function runOnCluster(job: PlannedJob, address: string, options: Cl
     };
     process.once('SIGINT', interrupt);
     progress.start();
+    // Each restart and each skipped checkpoint once, as it happens, terminal or not: a job that fails on
+    // every attempt must not restart in silence. On stderr, so stdout stays the job's own.
+    const reported = new Set<string>();
+    const reportExceptions = () => {
+      const fresh = (details.exceptions ?? []).map(exceptionJson).filter((e) => e.outcome !== 'failed' && !reported.has(exceptionKey(e)));
+      for (const entry of fresh.reverse()) {
+        reported.add(exceptionKey(entry));
+        progress.print(`Job ${job.jobGraph.name}: ${describeException(entry)}\n`);
+      }
+    };
     let details = await client.get(jobId);
     // One line per wait for slots, terminal or not: a job that waits must not look hung.
     let reportedWait = 0;
@@ -56,10 +67,12 @@ export async function runOnCluster(job: PlannedJob, address: string, options: Cl
       progress.print(`${describeSlotWait(wait, address)}\n`);
     };
     reportSlotWait();
+    reportExceptions();
     while (!TERMINAL_JOB_STATES.has(String(details.summary!.state)) && !interrupted) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       details = await client.get(jobId);
       reportSlotWait();
+      reportExceptions();
       sample = {
         state: details.restarts > 0 ? `${String(details.summary!.state)} (restarts: ${details.restarts})` : String(details.summary!.state),
         recordsIn: details.tasks.filter((t) => sources.has(t.vertexId)).reduce((n, t) => n + Number(t.recordsIn), 0),

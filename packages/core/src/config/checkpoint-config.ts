@@ -8,6 +8,12 @@ import { InvalidJobGraph } from '../errors.js';
 /** Exactly-once aligns barriers across inputs; at-least-once does not, and may replay records after a restore. */
 export type CheckpointingMode = 'exactly-once' | 'at-least-once';
 
+/**
+ * What a restore does when the newest checkpoint cannot be read: `fall-back` restores the newest older
+ * checkpoint that can, `fail` ends the job FAILED so an operator decides.
+ */
+export type CorruptCheckpointPolicy = 'fall-back' | 'fail';
+
 export interface CheckpointingOptions {
   readonly mode?: CheckpointingMode;
   /** A checkpoint not complete after this long is aborted. Default 10 minutes. */
@@ -20,6 +26,16 @@ export interface CheckpointingOptions {
   readonly tolerableFailures?: number;
   /** Completed checkpoints kept; older ones are deleted. Savepoints are never deleted. Default 1. */
   readonly retained?: number;
+  /**
+   * When a restart finds the newest checkpoint damaged (its metadata or a state blob unreadable):
+   * `'fall-back'` restores the newest older checkpoint that is intact, and the job's exception history,
+   * `sage status` and the `sage_job_restore_fallbacks_total` metric say which one was skipped and why.
+   * Sinks then repeat the output they committed after that older checkpoint (exactly-once sinks once
+   * more, in new files or transactions). `'fail'` ends the job FAILED instead, naming the damaged
+   * checkpoint, so an operator decides (resume with `--from-savepoint <job>/<older id>`, or from scratch).
+   * @default 'fall-back'
+   */
+  readonly onCorruptCheckpoint?: CorruptCheckpointPolicy;
 }
 
 export interface CheckpointConfig extends CheckpointingOptions {
@@ -35,6 +51,7 @@ export const CHECKPOINT_DEFAULTS: Omit<ResolvedCheckpointConfig, 'intervalMs'> =
   maxConcurrent: 1,
   tolerableFailures: 0,
   retained: 1,
+  onCorruptCheckpoint: 'fall-back',
 };
 
 /** Checks what a job module passed, so a typo fails at plan time with the option's name. */
@@ -52,6 +69,9 @@ export function checkCheckpointConfig(config: CheckpointConfig): CheckpointConfi
   positive('retained', config.retained, 1);
   if (config.mode !== undefined && config.mode !== 'exactly-once' && config.mode !== 'at-least-once') {
     throw new InvalidJobGraph(`enableCheckpointing: mode must be 'exactly-once' or 'at-least-once', got ${JSON.stringify(config.mode)}`);
+  }
+  if (config.onCorruptCheckpoint !== undefined && config.onCorruptCheckpoint !== 'fall-back' && config.onCorruptCheckpoint !== 'fail') {
+    throw new InvalidJobGraph(`enableCheckpointing: onCorruptCheckpoint must be 'fall-back' or 'fail', got ${JSON.stringify(config.onCorruptCheckpoint)}`);
   }
   return { ...config };
 }

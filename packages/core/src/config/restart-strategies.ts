@@ -45,7 +45,7 @@ export const RestartStrategies = {
       kind: 'exponential-delay',
       initialDelayMs: options.initialDelayMs ?? 1_000,
       maxDelayMs: options.maxDelayMs ?? 60_000,
-      multiplier: options.multiplier ?? 2,
+      multiplier: options.multiplier ?? 1.5,
       resetAfterMs: options.resetAfterMs ?? 60 * 60_000,
       jitter: options.jitter ?? 0.1,
       ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
@@ -59,11 +59,16 @@ export const RestartStrategies = {
 };
 
 /**
- * Without a strategy of its own a job does what Flink does: no restart without checkpoints (a restart
- * would replay everything), and fixed-delay restarts without limit, one second apart, with them.
+ * Without a strategy of its own a job does what Flink (1.19 and later) does: no restart without
+ * checkpoints (a restart would replay everything), and with them exponential-delay restarts without
+ * limit: 1 s, then 1.5 times longer after each failure in a row up to 1 min, ±10 % jitter, and back to
+ * 1 s after an hour without failure. A job that fails on every attempt so backs off instead of
+ * restarting every second forever; each restart and its cause show in `sage run` and `sage status`.
  */
 export function defaultRestartStrategy(checkpointing: boolean): RestartStrategyConfig {
-  return checkpointing ? { kind: 'fixed-delay', attempts: Number.MAX_SAFE_INTEGER, delayMs: 1_000 } : { kind: 'none' };
+  return checkpointing
+    ? RestartStrategies.exponentialDelay({ initialDelayMs: 1_000, maxDelayMs: 60_000, multiplier: 1.5, resetAfterMs: 60 * 60_000, jitter: 0.1 })
+    : { kind: 'none' };
 }
 
 function check(config: RestartStrategyConfig): RestartStrategyConfig {

@@ -10,6 +10,7 @@ import type { RedisJobStore, StoredJob } from '@sage/checkpoint-redis';
 import type { JobSpec__Output, SubmitJobRequest__Output } from '@sage/rpc';
 import type { Logger } from '@sage/observability';
 import { JobMaster } from '../jobmaster/job-master.js';
+import type { JobManagerMetrics } from '../metrics/job-manager-metrics.js';
 import type { ResourceManager } from '../resourcemanager/resource-manager.js';
 
 export class InvalidSubmission extends Error {
@@ -28,6 +29,9 @@ export interface DispatcherOptions {
   readonly store: RedisJobStore;
   readonly checkpointStorage: CheckpointStorage;
   readonly checkpointDefaults: { readonly timeoutMs: number; readonly retained: number; readonly tolerableFailures: number };
+  /** How long an ended job, its record, artifact and checkpoints are kept. */
+  readonly completedJobRetentionMs: number;
+  readonly metrics: JobManagerMetrics;
 }
 
 export class Dispatcher {
@@ -78,21 +82,25 @@ export class Dispatcher {
 
   /** Takes back every job the store holds as not ended: each resumes from its latest checkpoint. */
   async recover(): Promise<number> {
-    const stored = (await this.options.store.jobs()).filter((job) => job.endState === undefined);
+    const entries = await this.options.store.jobs((key, problem) => this.log.warn({ key, problem }, `Skipping job record ${key}: ${problem}`));
+    const stored = entries.filter((entry) => entry.job.endState === undefined).map((entry) => entry.job);
     for (const job of stored) {
       const spec = job.spec as JobSpec__Output;
       try {
         const artifact = await this.options.store.artifact(spec.artifactHash);
         if (artifact === undefined) throw new Error(`its artifact ${spec.artifactHash} is missing from Redis`);
+        await this.options.store.keepArtifact(spec.artifactHash);
         this.artifacts.set(spec.artifactHash, artifact);
         const restoreFrom = job.fromSavepoint ? await this.savepoint(job.fromSavepoint) : undefined;
         this.log.info({ job: job.jobId, jobName: spec.jobName, attempt: job.attempt }, 'Recovering job from the job store');
         this.startJob({ ...job, attempt: job.attempt + 1 }, parseGraph(spec), restoreFrom, true);
       } catch (error) {
         this.log.error({ job: job.jobId, err: error }, `Cannot recover job ${job.jobId}; marking it FAILED`);
-        await this.options.store.putJob({ ...job, endState: 'FAILED' });
+        await this.expireEndedJob({ ...job, endState: 'FAILED' });
       }
     }
+    // Jobs that ended while a JobManager died before setting their expiry.
+    for (const entry of entries) if (entry.job.endState !== undefined && !entry.expiring) await this.expireEndedJob(entry.job);
     return stored.length;
   }
 
@@ -131,10 +139,38 @@ export class Dispatcher {
       firstAttempt: stored.attempt,
       restoreFrom,
       onAttempt: (attempt) => save({ ...record, attempt }),
-      onEnd: (state) => save({ ...record, endState: state }),
+      onEnd: (state) => {
+        record = { ...record, endState: state };
+        const expire = () => this.expireEndedJob(record);
+        void job.quiesced().then(expire, expire);
+      },
+      metrics: this.options.metrics.forJob(stored.jobId, spec.jobName),
     });
     this.jobs.set(stored.jobId, job);
     job.start(recovered);
+  }
+
+  /**
+   * An ended job is kept for completedJobRetentionMs: its status here, and in Redis its record, retained
+   * checkpoints (savepoints for good) and, unless a running job shares it, its artifact. Then it goes.
+   */
+  private async expireEndedJob(record: StoredJob): Promise<void> {
+    const retentionMs = this.options.completedJobRetentionMs;
+    const hash = (record.spec as JobSpec__Output).artifactHash;
+    try {
+      await this.options.store.putEndedJob(record, retentionMs);
+      await this.options.checkpointStorage.expireJob?.(record.jobId, retentionMs);
+      const shared = [...this.jobs.values()].some((j) => !j.isTerminal && j.spec.artifactHash === hash);
+      if (!shared) await this.options.store.expireArtifact(hash, retentionMs);
+    } catch (error) {
+      this.log.error({ job: record.jobId, err: error }, `Could not set the expiry of ended job ${record.jobId} in Redis; its keys stay until a JobManager starts again`);
+    }
+    const job = this.jobs.get(record.jobId);
+    if (job === undefined) return;
+    setTimeout(() => {
+      this.jobs.delete(record.jobId);
+      this.options.metrics.forget(record.jobId, job.spec.jobName);
+    }, retentionMs).unref();
   }
 
   /** A savepoint by the id `sage savepoint` printed: `<job id>/<checkpoint id>`. */
@@ -142,8 +178,11 @@ export class Dispatcher {
     const match = /^([0-9a-f]+)\/(\d+)$/.exec(id);
     if (!match) throw new InvalidSubmission(`'${id}' is not a savepoint id: use the id 'sage savepoint' or 'sage stop' printed, <job id>/<checkpoint id>`);
     const [, jobId, checkpointId] = match;
-    const checkpoints = await this.options.checkpointStorage.listCheckpoints(jobId!);
+    const unreadable = new Map<number, string>();
+    const checkpoints = await this.options.checkpointStorage.listCheckpoints(jobId!, (entry) => unreadable.set(entry.checkpointId, entry.problem));
     const found = checkpoints.find((c) => c.checkpointId === Number(checkpointId));
+    const problem = unreadable.get(Number(checkpointId));
+    if (problem !== undefined) throw new InvalidSubmission(`Savepoint ${id} cannot be restored: ${problem} — resume from another savepoint or checkpoint of job ${jobId}`);
     if (!found) {
       throw new InvalidSubmission(
         `Savepoint ${id} does not exist in this cluster's checkpoint storage${checkpoints.length ? ` (job ${jobId} has ${checkpoints.map((c) => c.checkpointId).join(', ')})` : ''}`,

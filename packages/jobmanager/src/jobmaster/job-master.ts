@@ -13,9 +13,9 @@ import { defaultRestartStrategy, resolveCheckpointConfig, SageError } from '@sag
 import {
   CheckpointCoordinator,
   finalStateNamespace,
-  latestUsableCheckpoint,
   TASK_NOT_READY,
   RestartBackoff,
+  selectRestoreCheckpoint,
   type CheckpointStats,
   type CheckpointStorage,
   type CompletedCheckpoint,
@@ -38,6 +38,7 @@ import {
 } from '@sage/rpc';
 import type { Logger } from '@sage/observability';
 import type { RegisteredTaskManager, ResourceManager } from '../resourcemanager/resource-manager.js';
+import { ExceptionHistory } from './exception-history.js';
 import { isTerminal, type ExecutionVertex } from './execution-vertex.js';
 import { SlotRequest, unsatisfiableRequest } from './slot-request.js';
 
@@ -58,13 +59,25 @@ export interface JobMasterOptions {
   /** Told of every new attempt and of the end, so the job store can follow. */
   readonly onAttempt: (attempt: number) => void;
   readonly onEnd: (state: TerminalJobStatus) => void;
+  /** Counts restarts and restore fallbacks for /metrics. */
+  readonly metrics: JobMetrics;
+}
+
+export interface JobMetrics {
+  restarted(): void;
+  /** A restore passed over `skipped` damaged checkpoints. */
+  restoreFellBack(skipped: number): void;
 }
 
 export class JobMaster {
   state: JobStatus = 'CREATED';
   readonly stateTimestamps: Record<string, number> = {};
+  /** The cause of a FAILED job; earlier failures that restarted it are in the exception history. */
   failure: FailureCause | undefined;
   attempt: number;
+  private readonly exceptions = new ExceptionHistory();
+  /** Damaged checkpoints restores passed over; each is reported once, though every later restore passes it again. */
+  private readonly skippedCheckpoints = new Set<number>();
   private vertices: ExecutionVertex[] = [];
   private slots: RegisteredTaskManager[] = [];
   private stopWaitingForSlots: (() => void) | undefined;
@@ -105,6 +118,11 @@ export class JobMaster {
     this.backoff = new RestartBackoff(graph.execution?.restartStrategy ?? defaultRestartStrategy(checkpointing !== null));
     this.resetVertices(submittedAt);
     this.transition('CREATED', submittedAt);
+  }
+
+  /** Resolves once no checkpoint of the job is being completed any more (after its end: nothing more is written). */
+  quiesced(): Promise<void> {
+    return this.coordinatorStopped;
   }
 
   /** Slots the job needs: one per subtask index, shared by all vertices. */
@@ -300,6 +318,8 @@ export class JobMaster {
       checkpointsCompleted: this.checkpointsCompleted,
       checkpointsFailed: this.checkpointsFailed,
       restoredCheckpointId: this.restoredCheckpointId,
+      exceptions: this.exceptions.list(),
+      restoreFallbacks: this.skippedCheckpoints.size,
       waitingForSlots: this.slotRequest?.status() ?? null,
       tasks: this.vertices.map((v) => ({
         vertexId: v.vertexId,
@@ -322,9 +342,19 @@ export class JobMaster {
     if (restore === 'latest') {
       await this.coordinatorStopped;
       try {
-        checkpoint = (await latestUsableCheckpoint(this.options.checkpointStorage, this.jobId, this.log)) ?? this.options.restoreFrom;
+        const policy = this.graph.execution?.checkpointing ? resolveCheckpointConfig(this.graph.execution.checkpointing).onCorruptCheckpoint : 'fall-back';
+        const choice = await selectRestoreCheckpoint(this.options.checkpointStorage, this.jobId, this.log, policy);
+        checkpoint = choice.checkpoint ?? this.options.restoreFrom;
+        const fresh = choice.skipped.filter((skipped) => !this.skippedCheckpoints.has(skipped.checkpointId));
+        for (const skipped of fresh) {
+          this.skippedCheckpoints.add(skipped.checkpointId);
+          this.exceptions.checkpointSkipped(this.attempt, skipped.checkpointId, skipped.problem, checkpoint?.checkpointId);
+        }
+        if (fresh.length > 0) this.options.metrics.restoreFellBack(fresh.length);
       } catch (error) {
-        this.fail({ code: (error as { code?: string }).code ?? 'RestoreFailed', message: (error as Error).message, stack: (error as Error).stack ?? '', location: 'JobManager' });
+        // A SageError's message says what to do; the JobManager's own frames would only bury it.
+        const stack = error instanceof SageError ? '' : ((error as Error).stack ?? '');
+        this.fail({ code: (error as { code?: string }).code ?? 'RestoreFailed', message: (error as Error).message, stack, location: 'JobManager' });
         return;
       }
     }
@@ -395,7 +425,8 @@ export class JobMaster {
       this.fail({ ...cause, message: cause.message + exhausted });
       return;
     }
-    this.failure = cause;
+    this.exceptions.restarted(this.attempt, cause, delay);
+    this.options.metrics.restarted();
     this.log.warn({ cause: cause.message, location: cause.location, delayMs: delay, restart: this.backoff.restartCount }, `Job attempt ${this.attempt} failed; restarting in ${delay} ms`);
     this.transition('RESTARTING');
     const failedAttempt = this.attempt;
@@ -594,6 +625,7 @@ export class JobMaster {
     clearTimeout(this.restartTimer);
     this.stopCoordinator('the job failed');
     this.failure = cause;
+    this.exceptions.failed(this.attempt, cause);
     this.log.warn({ cause: cause.message, location: cause.location }, 'Job failed');
     void this.releaseOnTaskManagers();
     for (const vertex of this.vertices) if (!isTerminal(vertex.state)) this.setTaskState(vertex, 'CANCELED');

@@ -87,7 +87,7 @@ export class ClusterProcesses {
     const configDir = mkdtempSync(join(tmpdir(), 'sage-bench-'));
     const config = join(configDir, 'jobmanager.yaml');
     writeFileSync(config, Object.entries(settings).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
-    const jobManager = new SageProcess('JobManager', ['jobmanager', '--port', String(port), '--config', config]);
+    const jobManager = new SageProcess('JobManager', ['jobmanager', '--port', String(port), '--metrics-port', '0', '--config', config]);
     const cluster = new ClusterProcesses(jobManager, `127.0.0.1:${port}`, configDir);
     try {
       await jobManager.waitForLog('JobManager started');

@@ -28,7 +28,7 @@ export function clusterShuffle(taskManagers: number, slots: number, records = 20
     async setUp() {
       const port = await freePort();
       const address = `127.0.0.1:${port}`;
-      processes = [spawn(process.execPath, [sageBin, 'jobmanager', '--port', String(port), '--log-level', 'warn'], { stdio: 'inherit' })];
+      processes = [spawn(process.execPath, [sageBin, 'jobmanager', '--port', String(port), '--metrics-port', '0', '--log-level', 'warn'], { stdio: 'inherit' })];
       client = new JobClient(address);
       await waitForJobManager(client);
       for (let i = 0; i < taskManagers; i++) {

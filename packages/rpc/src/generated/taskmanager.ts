@@ -17,6 +17,7 @@ import type { HeartbeatRequest as _sage_v1_HeartbeatRequest, HeartbeatRequest__O
 import type { HeartbeatResponse as _sage_v1_HeartbeatResponse, HeartbeatResponse__Output as _sage_v1_HeartbeatResponse__Output } from './sage/v1/HeartbeatResponse.js';
 import type { InputChannelDescriptor as _sage_v1_InputChannelDescriptor, InputChannelDescriptor__Output as _sage_v1_InputChannelDescriptor__Output } from './sage/v1/InputChannelDescriptor.js';
 import type { JobDetails as _sage_v1_JobDetails, JobDetails__Output as _sage_v1_JobDetails__Output } from './sage/v1/JobDetails.js';
+import type { JobException as _sage_v1_JobException, JobException__Output as _sage_v1_JobException__Output } from './sage/v1/JobException.js';
 import type { JobManagerClient as _sage_v1_JobManagerClient, JobManagerDefinition as _sage_v1_JobManagerDefinition } from './sage/v1/JobManager.js';
 import type { JobSpec as _sage_v1_JobSpec, JobSpec__Output as _sage_v1_JobSpec__Output } from './sage/v1/JobSpec.js';
 import type { JobSummary as _sage_v1_JobSummary, JobSummary__Output as _sage_v1_JobSummary__Output } from './sage/v1/JobSummary.js';
@@ -62,6 +63,8 @@ export interface ProtoGrpcType {
       HeartbeatResponse: MessageTypeDefinition<_sage_v1_HeartbeatResponse, _sage_v1_HeartbeatResponse__Output>
       InputChannelDescriptor: MessageTypeDefinition<_sage_v1_InputChannelDescriptor, _sage_v1_InputChannelDescriptor__Output>
       JobDetails: MessageTypeDefinition<_sage_v1_JobDetails, _sage_v1_JobDetails__Output>
+      JobException: MessageTypeDefinition<_sage_v1_JobException, _sage_v1_JobException__Output>
+      JobExceptionOutcome: EnumTypeDefinition
       JobManager: SubtypeConstructor<typeof grpc.Client, _sage_v1_JobManagerClient> & { service: _sage_v1_JobManagerDefinition }
       JobSpec: MessageTypeDefinition<_sage_v1_JobSpec, _sage_v1_JobSpec__Output>
       JobSummary: MessageTypeDefinition<_sage_v1_JobSummary, _sage_v1_JobSummary__Output>

@@ -32,6 +32,13 @@ export interface CompletedCheckpoint {
   readonly operators: Readonly<Record<string, OperatorCheckpoint>>;
 }
 
+/** A checkpoint the storage lists but whose metadata cannot be used. */
+export interface UnreadableCheckpoint {
+  readonly checkpointId: number;
+  /** What is wrong, for a log line or a status: "its metadata is not valid JSON (…)". */
+  readonly problem: string;
+}
+
 export interface CheckpointStorage {
   /**
    * A checkpoint id never handed out before for this job, also across restarts of whoever coordinates
@@ -46,8 +53,11 @@ export interface CheckpointStorage {
   readState(handle: StateHandle): Promise<Uint8Array>;
   /** Makes a checkpoint visible, atomically. */
   completeCheckpoint(checkpoint: CompletedCheckpoint): Promise<void>;
-  /** The job's completed checkpoints, newest first. */
-  listCheckpoints(jobId: string): Promise<CompletedCheckpoint[]>;
+  /**
+   * The job's completed checkpoints, newest first. An entry whose metadata is missing or unreadable is
+   * left out and told to `onUnreadable` (with what is wrong), so one damaged entry never hides the others.
+   */
+  listCheckpoints(jobId: string, onUnreadable?: (entry: UnreadableCheckpoint) => void): Promise<CompletedCheckpoint[]>;
   /** Deletes a checkpoint, complete or not: its metadata and every blob written for it. */
   discardCheckpoint(jobId: string, checkpointId: number): Promise<void>;
   /**
@@ -55,6 +65,11 @@ export interface CheckpointStorage {
    * copy and is discarded like any other: how a finished task's final state joins later checkpoints.
    */
   copyState(handle: StateHandle, jobId: string, checkpointId: number, name: string): Promise<StateHandle>;
+  /**
+   * The job has ended: its checkpoints (not its savepoints) are deleted after `retentionMs`. Optional:
+   * storage without it (the file system) keeps them until someone deletes them.
+   */
+  expireJob?(jobId: string, retentionMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

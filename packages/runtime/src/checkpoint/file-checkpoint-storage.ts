@@ -6,7 +6,8 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '../checksum.js';
-import { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type StateHandle } from './checkpoint-storage.js';
+import { decodeCheckpointMetadata, encodeCheckpointMetadata } from './checkpoint-metadata.js';
+import { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type StateHandle, type UnreadableCheckpoint } from './checkpoint-storage.js';
 
 export class FileCheckpointStorage implements CheckpointStorage {
   constructor(private readonly root: string) {}
@@ -59,11 +60,11 @@ export class FileCheckpointStorage implements CheckpointStorage {
     const dir = this.checkpointDir(checkpoint.jobId, checkpoint.checkpointId);
     await mkdir(dir, { recursive: true });
     const partial = join(dir, '_metadata.partial');
-    await writeFile(partial, JSON.stringify(checkpoint));
+    await writeFile(partial, encodeCheckpointMetadata(checkpoint));
     await rename(partial, join(dir, '_metadata'));
   }
 
-  async listCheckpoints(jobId: string): Promise<CompletedCheckpoint[]> {
+  async listCheckpoints(jobId: string, onUnreadable?: (entry: UnreadableCheckpoint) => void): Promise<CompletedCheckpoint[]> {
     let entries: string[];
     try {
       entries = await readdir(join(this.root, jobId));
@@ -73,11 +74,16 @@ export class FileCheckpointStorage implements CheckpointStorage {
     const ids = entries.flatMap((e) => (/^chk-\d+$/.test(e) ? [Number(e.slice(4))] : [])).sort((a, b) => b - a);
     const checkpoints: CompletedCheckpoint[] = [];
     for (const id of ids) {
+      let text: string;
       try {
-        checkpoints.push(JSON.parse(await readFile(join(this.checkpointDir(jobId, id), '_metadata'), 'utf8')) as CompletedCheckpoint);
+        text = await readFile(join(this.checkpointDir(jobId, id), '_metadata'), 'utf8');
       } catch {
-        // No metadata: the checkpoint never completed.
+        // No metadata: the checkpoint never completed, so it is not listed at all.
+        continue;
       }
+      const decoded = decodeCheckpointMetadata(text, jobId, id);
+      if ('checkpoint' in decoded) checkpoints.push(decoded.checkpoint);
+      else onUnreadable?.({ checkpointId: id, problem: decoded.problem });
     }
     return checkpoints;
   }

@@ -19,7 +19,7 @@ import {
 import { CheckpointCoordinator, type CheckpointStats, type CoordinatorLog } from '../checkpoint/checkpoint-coordinator.js';
 import { finalStateNamespace, type CheckpointStorage, type CompletedCheckpoint } from '../checkpoint/checkpoint-storage.js';
 import { FileCheckpointStorage } from '../checkpoint/file-checkpoint-storage.js';
-import { latestUsableCheckpoint } from '../checkpoint/restore-selection.js';
+import { selectRestoreCheckpoint } from '../checkpoint/restore-selection.js';
 import { checkRestoreCompatibility } from '../checkpoint/state-assignment.js';
 import type { TaskRestore } from '../checkpoint/task-restore.js';
 import { RestartBackoff } from '../failover/restart-backoff.js';
@@ -296,7 +296,8 @@ export class JobExecution {
       this.state = 'RUNNING';
       if (this.storage !== undefined) {
         try {
-          restore = (await latestUsableCheckpoint(this.storage, this.jobId, this.log)) ?? this.options.restoreFrom;
+          const choice = await selectRestoreCheckpoint(this.storage, this.jobId, this.log, this.checkpointConfig?.onCorruptCheckpoint);
+          restore = choice.checkpoint ?? this.options.restoreFrom;
         } catch (error) {
           this.attemptFailure = error as SageError;
           return this.finish('FAILED');

@@ -4,6 +4,7 @@ import type { JobSummary as _sage_v1_JobSummary, JobSummary__Output as _sage_v1_
 import type { FailureCause as _sage_v1_FailureCause, FailureCause__Output as _sage_v1_FailureCause__Output } from '../../sage/v1/FailureCause.js';
 import type { TaskDetails as _sage_v1_TaskDetails, TaskDetails__Output as _sage_v1_TaskDetails__Output } from '../../sage/v1/TaskDetails.js';
 import type { CheckpointSummary as _sage_v1_CheckpointSummary, CheckpointSummary__Output as _sage_v1_CheckpointSummary__Output } from '../../sage/v1/CheckpointSummary.js';
+import type { JobException as _sage_v1_JobException, JobException__Output as _sage_v1_JobException__Output } from '../../sage/v1/JobException.js';
 import type { SlotWait as _sage_v1_SlotWait, SlotWait__Output as _sage_v1_SlotWait__Output } from '../../sage/v1/SlotWait.js';
 import type { Long } from '@grpc/proto-loader';
 
@@ -18,6 +19,8 @@ export interface JobDetails {
   'checkpointsCompleted'?: (number | string | Long);
   'checkpointsFailed'?: (number | string | Long);
   'restoredCheckpointId'?: (number | string | Long);
+  'exceptions'?: (_sage_v1_JobException)[];
+  'restoreFallbacks'?: (number);
   'waitingForSlots'?: (_sage_v1_SlotWait | null);
 }
 
@@ -32,5 +35,7 @@ export interface JobDetails__Output {
   'checkpointsCompleted': (number);
   'checkpointsFailed': (number);
   'restoredCheckpointId': (number);
+  'exceptions': (_sage_v1_JobException__Output)[];
+  'restoreFallbacks': (number);
   'waitingForSlots': (_sage_v1_SlotWait__Output | null);
 }

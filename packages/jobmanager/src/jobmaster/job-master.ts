@@ -406,7 +406,8 @@ export class JobMaster {
       this.fail({ ...cause, message: cause.message + exhausted });
       return null;
     }
-    this.failure = cause;
+    this.exceptions.restarted(this.attempt, cause, delay);
+    this.options.metrics.restarted();
     this.log.warn({ slots: request.needed, delayMs: delay, restart: this.backoff.restartCount }, `No slots for job attempt ${this.attempt} in ${this.options.slotWaitTimeoutMs} ms; waiting on`);
     if (this.state !== 'RESTARTING') this.transition('RESTARTING');
     return delay;

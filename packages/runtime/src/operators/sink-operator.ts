@@ -6,7 +6,7 @@
  * belong to completed checkpoints and are committed (again — commits are idempotent) before writing.
  */
 import { END_OF_INPUT, type Committer, type Sink, type SinkWriter } from '@sage/core';
-import type { OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import type { OperatorSnapshotInProgress } from '../checkpoint/operator-snapshot.js';
 import { NO_TIMESTAMP } from '../records/stream-elements.js';
 import { StreamOperator, type OperatorContext } from './stream-operator.js';
 
@@ -55,7 +55,7 @@ export class SinkOperator extends StreamOperator {
     return this.writer.whenAvailable?.() ?? Promise.resolve();
   }
 
-  override async snapshotState(checkpointId: number): Promise<OperatorSnapshot> {
+  override async snapshotState(checkpointId: number): Promise<OperatorSnapshotInProgress> {
     const committables = await this.writer.prepareCommit(checkpointId);
     if (committables.length > 0) this.pending.set(checkpointId, committables);
     const state: SinkStateElement[] = [];

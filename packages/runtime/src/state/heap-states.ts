@@ -20,16 +20,27 @@ abstract class HeapState<V> {
     protected readonly table: StateTable,
   ) {}
 
+  // Reads guard too, not only writes: what a read hands out (a list, a map, an object in a
+  // ValueState) may be changed in place by the caller, and the snapshot must not see that.
   protected read(): V | undefined {
-    return this.table.maps[this.backend.currentKeyGroupIndex]!.get(this.backend.currentStateKey) as V | undefined;
+    const backend = this.backend;
+    const index = backend.currentKeyGroupIndex;
+    if (backend.owed[index] !== 0) backend.serializeOwedKeyGroup(index);
+    return this.table.maps[index]!.get(backend.currentStateKey) as V | undefined;
   }
 
   protected write(value: V): void {
-    this.table.maps[this.backend.currentKeyGroupIndex]!.set(this.backend.currentStateKey, value);
+    const backend = this.backend;
+    const index = backend.currentKeyGroupIndex;
+    if (backend.owed[index] !== 0) backend.serializeOwedKeyGroup(index);
+    this.table.maps[index]!.set(backend.currentStateKey, value);
   }
 
   clear(): void {
-    this.table.maps[this.backend.currentKeyGroupIndex]!.delete(this.backend.currentStateKey);
+    const backend = this.backend;
+    const index = backend.currentKeyGroupIndex;
+    if (backend.owed[index] !== 0) backend.serializeOwedKeyGroup(index);
+    this.table.maps[index]!.delete(backend.currentStateKey);
   }
 }
 

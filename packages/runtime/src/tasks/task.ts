@@ -4,10 +4,11 @@
  * room downstream. Everything else the task does (checkpoints, cancellation) enters through its mailbox
  * and runs between two inputs, never in the middle of a record.
  */
+import { performance } from 'node:perf_hooks';
 import { SageError, type CheckpointingMode, type JobGraph, type Source, type SourceReader } from '@sage/core';
 import type { CheckpointStorage, StateHandle } from '../checkpoint/checkpoint-storage.js';
 import { BarrierAligner } from '../checkpoint/barrier-aligner.js';
-import { serializeOperatorSnapshot, type OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import { AsyncCheckpoint, SNAPSHOT_SLICE_MS, type CheckpointTarget } from '../checkpoint/async-checkpoint.js';
 import { loadRestoredState, type RestoredOperatorState, type TaskRestore } from '../checkpoint/task-restore.js';
 import type { InputGate } from '../network/input-gate.js';
 import type { RecordWriter } from '../network/record-writer.js';
@@ -63,7 +64,10 @@ export interface TaskCheckpointAck {
   readonly subtaskIndex: number;
   readonly handles: Readonly<Record<string, StateHandle>>;
   readonly stateSize: number;
-  /** Time spent in the mailbox (state captured and serialized) and writing to storage. */
+  /**
+   * Time records waited at the barrier (state captured), and from then until the state was stored
+   * (keyed state serialized in slices between records, then written).
+   */
   readonly syncMs: number;
   readonly asyncMs: number;
 }
@@ -111,6 +115,10 @@ export class Task {
   private chain: OperatorChain | undefined;
   private reader: SourceReader<unknown, unknown> | undefined;
   private aligner: BarrierAligner | undefined;
+  /** Checkpoints whose barrier went on and whose keyed state is still being serialized, oldest first. */
+  private readonly asyncCheckpoints: AsyncCheckpoint[] = [];
+  private sliceScheduled = false;
+  private checkpointTarget: CheckpointTarget | undefined;
 
   constructor(private readonly spec: TaskSpec) {
     const vertex = spec.jobGraph.vertex(spec.vertexId);
@@ -156,6 +164,7 @@ export class Task {
       await this.loop(chain, input);
       // A checkpoint aligned by the last EndOfPartition is still in the mailbox.
       await this.mailbox.runAll();
+      this.completeAsyncCheckpoints();
       await chain.finish();
       for (const writer of chain.outputWriters) writer.broadcastEvent(EndOfPartition.INSTANCE);
       if (chain.needsFinalCommit) {
@@ -169,6 +178,7 @@ export class Task {
       await chain.close();
       this.transition('FINISHED');
     } catch (error) {
+      for (const checkpoint of this.asyncCheckpoints.splice(0)) checkpoint.abandon();
       await reader?.close().catch(() => {});
       await chain?.close().catch(() => {});
       if (error instanceof TaskCanceled || this.canceled) {
@@ -232,15 +242,17 @@ export class Task {
   notifyCheckpointAborted(checkpointId: number): void {
     this.mailbox.put(() => {
       if (this.aligner?.pendingCheckpointId === checkpointId) this.aligner.abandon();
+      const index = this.asyncCheckpoints.findIndex((c) => c.checkpointId === checkpointId);
+      if (index >= 0) this.asyncCheckpoints.splice(index, 1)[0]!.abandon();
     });
   }
 
   /**
-   * Captures every operator's state (in the mailbox, so between two records), sends the barrier on,
-   * then serializes and stores the state while records flow again, and acknowledges.
+   * Captures every operator's state (in the mailbox, so between two records) and sends the barrier
+   * on. Keyed state is serialized afterwards, in slices between records (see AsyncCheckpoint), then
+   * stored while records flow, and the task acknowledges.
    */
   private async performCheckpoint(barrier: CheckpointBarrier): Promise<void> {
-    const checkpointing = this.spec.checkpointing!;
     const chain = this.chain!;
     const started = Date.now();
     const snapshots = await chain.snapshotState(barrier.checkpointId);
@@ -249,23 +261,57 @@ export class Task {
       snapshots.set(sourceUid, { operatorState: this.reader.snapshotState(barrier.checkpointId) });
     }
     for (const writer of chain.outputWriters) writer.broadcastEvent(barrier);
-    const blobs: [string, Uint8Array][] = [];
-    for (const [uid, snapshot] of snapshots) blobs.push([uid, serializeOperatorSnapshot(snapshot as OperatorSnapshot)]);
-    const syncMs = Date.now() - started;
-    const { jobId, storage, responder } = checkpointing;
+    const checkpoint = new AsyncCheckpoint(barrier.checkpointId, snapshots, started);
+    if (checkpoint.serialized && this.asyncCheckpoints.length === 0) {
+      checkpoint.store(this.target());
+      return;
+    }
+    this.asyncCheckpoints.push(checkpoint);
+    this.scheduleSlice();
+  }
+
+  /**
+   * Serializes and stores at once what checkpoints still owe: when the task's input has ended, so
+   * their acknowledgements do not wait for slices that would no longer run. A final snapshot taken
+   * when a task ends would call this after performCheckpoint.
+   */
+  private completeAsyncCheckpoints(): void {
+    for (const checkpoint of this.asyncCheckpoints.splice(0)) {
+      checkpoint.serializeAll();
+      checkpoint.store(this.target());
+    }
+  }
+
+  private scheduleSlice(): void {
+    if (this.sliceScheduled) return;
+    this.sliceScheduled = true;
+    // Through setImmediate rather than straight into the mailbox: the event loop (heartbeats,
+    // sockets, timers) and the task's input both get a turn between two slices.
+    setImmediate(() => this.mailbox.put(this.serializeSlice));
+  }
+
+  private readonly serializeSlice = (): void => {
+    this.sliceScheduled = false;
+    const deadline = performance.now() + SNAPSHOT_SLICE_MS;
+    const pending = this.asyncCheckpoints;
+    while (pending.length > 0 && pending[0]!.serializeUntil(deadline)) pending.shift()!.store(this.target());
+    if (pending.length > 0 && !this.canceled) this.scheduleSlice();
+  };
+
+  private target(): CheckpointTarget {
+    if (this.checkpointTarget !== undefined) return this.checkpointTarget;
+    const { jobId, storage, responder } = this.spec.checkpointing!;
     const { vertexId, subtaskIndex } = this;
-    void Promise.all(blobs.map(async ([uid, bytes]) => [uid, await storage.writeState(jobId, barrier.checkpointId, `${uid}-${subtaskIndex}`, bytes)] as const)).then(
-      (stored) => {
-        const handles: Record<string, StateHandle> = {};
-        let stateSize = 0;
-        for (const [uid, handle] of stored) {
-          handles[uid] = handle;
-          stateSize += handle.bytes;
-        }
-        responder.acknowledge({ checkpointId: barrier.checkpointId, vertexId, subtaskIndex, handles, stateSize, syncMs, asyncMs: Date.now() - started - syncMs });
-      },
-      (error: Error) => responder.decline(barrier.checkpointId, vertexId, subtaskIndex, error),
-    );
+    this.checkpointTarget = {
+      jobId,
+      storage,
+      vertexId,
+      subtaskIndex,
+      acknowledge: (checkpointId, handles, stateSize, syncMs, asyncMs) =>
+        responder.acknowledge({ checkpointId, vertexId, subtaskIndex, handles, stateSize, syncMs, asyncMs }),
+      decline: (checkpointId, reason) => responder.decline(checkpointId, vertexId, subtaskIndex, reason),
+    };
+    return this.checkpointTarget;
   }
 
   private sourceUid(): string | undefined {

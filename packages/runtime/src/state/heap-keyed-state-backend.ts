@@ -14,11 +14,16 @@ import {
 import { createHeapState } from './heap-states.js';
 import { deserializeKeyGroup } from './key-group-serializer.js';
 import type { KeyedStateSnapshot } from './keyed-state-snapshot.js';
-import { PendingKeyedSnapshot } from './pending-keyed-snapshot.js';
+import { ABSENT_AT_BARRIER, PendingKeyedSnapshot } from './pending-keyed-snapshot.js';
 
 export class StateTable {
   /** One map per owned key group, indexed by `keyGroup - range.start`; keys are normalised state keys. */
   readonly maps: Map<unknown, unknown>[];
+  /**
+   * While a snapshot that includes this table is in progress: per key group index, the entries as
+   * they were at the barrier for the keys accessed since (see PendingKeyedSnapshot).
+   */
+  preserved: (Map<unknown, unknown> | undefined)[] | undefined = undefined;
 
   constructor(
     readonly name: string,
@@ -26,6 +31,21 @@ export class StateTable {
     keyGroupCount: number,
   ) {
     this.maps = Array.from({ length: keyGroupCount }, () => new Map());
+  }
+
+  /**
+   * Key group `index` is owed to a snapshot and `key` is about to be read or changed: keep a copy of
+   * its entry as of the barrier, once. A copy, because what a read hands out (a list, a map, an
+   * object) may be changed in place by the caller.
+   */
+  preserve(index: number, key: unknown): void {
+    const preserved = this.preserved;
+    if (preserved === undefined) return; // created after the barrier: not in the snapshot
+    let kept = preserved[index];
+    if (kept === undefined) preserved[index] = kept = new Map();
+    else if (kept.has(key)) return;
+    const value = this.maps[index]!.get(key);
+    kept.set(key, value === undefined ? ABSENT_AT_BARRIER : value !== null && typeof value === 'object' ? structuredClone(value) : value);
   }
 }
 
@@ -38,7 +58,7 @@ export class HeapKeyedStateBackend {
   currentKeyGroupIndex = 0;
   /**
    * 1 at a key group index while its state is owed to the snapshot in progress: every state access
-   * checks it and has the key group serialized before it reads or changes anything there.
+   * checks it and, when set, has the entry's barrier-time value kept before it reads or changes it.
    */
   readonly owed: Uint8Array;
   private readonly tables = new Map<string, StateTable>();
@@ -84,8 +104,8 @@ export class HeapKeyedStateBackend {
 
   /**
    * Starts a snapshot at a barrier, between two records: marks every key group with entries as owed
-   * and returns at once; the key groups are serialized by the task's slices or, first, by the next
-   * access to them (see PendingKeyedSnapshot). A snapshot still in progress is finished first, since
+   * and returns at once; the task's slices serialize the key groups while accesses keep copies of the
+   * entries they touch (see PendingKeyedSnapshot). A snapshot still in progress is finished first, since
    * a key group can be owed to one snapshot at a time; with one checkpoint at a time (the default)
    * that happens only after a checkpoint was aborted without the task hearing of it yet.
    */
@@ -93,11 +113,6 @@ export class HeapKeyedStateBackend {
     if (this.pending !== undefined && !this.pending.done) this.pending.serializeAll();
     this.pending = new PendingKeyedSnapshot(this.owed, [...this.tables.values()], this.keyGroupRange.start, this.maxParallelism);
     return this.pending;
-  }
-
-  /** A state access found key group `index` owed: serialize it before the access changes it. */
-  serializeOwedKeyGroup(index: number): void {
-    this.pending!.serialize(index);
   }
 
   /** Every state's entries by key group, serialized at once (tests, and tasks that end). */

@@ -21,25 +21,25 @@ abstract class HeapState<V> {
   ) {}
 
   // Reads guard too, not only writes: what a read hands out (a list, a map, an object in a
-  // ValueState) may be changed in place by the caller, and the snapshot must not see that.
+  // ValueState) may be changed in place by the caller, and a snapshot in progress must not see that.
   protected read(): V | undefined {
     const backend = this.backend;
     const index = backend.currentKeyGroupIndex;
-    if (backend.owed[index] !== 0) backend.serializeOwedKeyGroup(index);
+    if (backend.owed[index] !== 0) this.table.preserve(index, backend.currentStateKey);
     return this.table.maps[index]!.get(backend.currentStateKey) as V | undefined;
   }
 
   protected write(value: V): void {
     const backend = this.backend;
     const index = backend.currentKeyGroupIndex;
-    if (backend.owed[index] !== 0) backend.serializeOwedKeyGroup(index);
+    if (backend.owed[index] !== 0) this.table.preserve(index, backend.currentStateKey);
     this.table.maps[index]!.set(backend.currentStateKey, value);
   }
 
   clear(): void {
     const backend = this.backend;
     const index = backend.currentKeyGroupIndex;
-    if (backend.owed[index] !== 0) backend.serializeOwedKeyGroup(index);
+    if (backend.owed[index] !== 0) this.table.preserve(index, backend.currentStateKey);
     this.table.maps[index]!.delete(backend.currentStateKey);
   }
 }

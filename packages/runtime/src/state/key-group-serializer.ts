@@ -15,25 +15,17 @@ const options = { useBigIntExtension: true, moreTypes: true, useRecords: false }
 const packr = new Packr(options);
 const unpackr = new Unpackr(options);
 
-/** `maps` are one key group's map of every state, in snapshot order, and `kinds` those states' kinds. */
-export function serializeKeyGroup(maps: readonly ReadonlyMap<unknown, unknown>[], kinds: readonly StateKind[]): Uint8Array {
-  const states: (unknown[] | null)[] = new Array(maps.length);
-  for (let s = 0; s < maps.length; s++) {
-    const map = maps[s]!;
-    if (map.size === 0) {
-      states[s] = null;
-      continue;
-    }
-    const flat: unknown[] = new Array(map.size * 2);
-    const isMapState = kinds[s] === 'map';
-    let i = 0;
-    for (const [key, value] of map) {
-      flat[i++] = key;
-      flat[i++] = isMapState ? flattenMapStateValue(value as ReadonlyMap<unknown, readonly [unknown, unknown]>) : value;
-    }
-    states[s] = flat;
+/**
+ * `entries` are one key group's entries of every state, in snapshot order, each as a flat
+ * `[key, value, …]` array or null; `kinds` are those states' kinds.
+ */
+export function serializeKeyGroup(entries: readonly (unknown[] | null)[], kinds: readonly StateKind[]): Uint8Array {
+  for (let s = 0; s < entries.length; s++) {
+    const flat = entries[s];
+    if (flat === null || kinds[s] !== 'map') continue;
+    for (let i = 1; i < flat.length; i += 2) flat[i] = flattenMapStateValue(flat[i] as ReadonlyMap<unknown, readonly [unknown, unknown]>);
   }
-  return packr.pack(states);
+  return packr.pack(entries);
 }
 
 function flattenMapStateValue(map: ReadonlyMap<unknown, readonly [unknown, unknown]>): unknown[] {

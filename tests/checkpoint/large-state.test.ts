@@ -1,6 +1,6 @@
 /**
  * Large keyed state must not stall heartbeats (issue 10, point 5): ~100 MB of keyed state in one
- * TaskManager process, checkpointed every second, with a heartbeat timeout of 1.5 s. Snapshots used
+ * subtask on one TaskManager process, checkpointed every second, with a heartbeat timeout of 1.5 s. Snapshots used
  * to be serialized in one go on the task's event loop, long enough for the JobManager to declare the
  * TaskManager lost and restart the job; now they are serialized in slices between records.
  */
@@ -13,7 +13,9 @@ import { repoRoot, waitFor } from '../support/sage-cli.js';
 
 const job = join(repoRoot, 'tests/jobs/large-state-sums.ts');
 const KEYS = 800_000;
-const ROUNDS = 2;
+/** Every key has state after the first round; the job runs on for the others, ~10 s of checkpoints of all of it. */
+const ROUNDS = 4;
+const RATE = 250_000;
 let cluster: TestCluster | undefined;
 
 afterEach(async () => {
@@ -40,9 +42,9 @@ function expectedLines(): string[] {
 
 describe('large keyed state under checkpoints', () => {
   it('checkpoints ~100 MB of keyed state with a 1.5 s heartbeat timeout and no restart, output exact', async () => {
-    cluster = await TestCluster.start({ taskManagers: 1, slots: 2, jobManager: { heartbeatIntervalMs: 200, heartbeatTimeoutMs: 1500 } });
+    cluster = await TestCluster.start({ taskManagers: 1, slots: 1, jobManager: { heartbeatIntervalMs: 200, heartbeatTimeoutMs: 1500 } });
     const out = mkdtempSync(join(tmpdir(), 'sage-large-state-'));
-    const submitted = await cluster.sage(['run', job, '--detached', '-p', '2', '--', String(KEYS), String(ROUNDS), out]);
+    const submitted = await cluster.sage(['run', job, '--detached', '-p', '1', '--', String(KEYS), String(ROUNDS), String(RATE), out]);
     expect(submitted.code, submitted.stderr).toBe(0);
     const jobId = /[0-9a-f]{32}/.exec(submitted.stdout)![0];
     let last: { state: string; restarts?: number; checkpoints?: { completed: number; last?: { stateSize: number } | null } } | undefined;

@@ -8,14 +8,14 @@
 import { performance } from 'node:perf_hooks';
 import type { PendingKeyedSnapshot } from '../state/pending-keyed-snapshot.js';
 import type { CheckpointStorage, StateHandle } from './checkpoint-storage.js';
-import { serializeOperatorSnapshot, serializeOperatorState, type OperatorSnapshotInProgress } from './operator-snapshot.js';
+import { OperatorSnapshotBlob, serializeOperatorState, type OperatorSnapshotInProgress } from './operator-snapshot.js';
 
 /**
  * How long one slice serializes before the task takes input again. The loop processes records for
  * about as long between two slices (event-loop-fairness.ts), so a task that is busy with records and
  * a snapshot gives each about half its time; an idle task runs slices back to back.
  */
-export const SNAPSHOT_SLICE_MS = 5;
+export const SNAPSHOT_SLICE_MS = 3;
 
 /** Where a finished part goes: the task's storage and responder, and who it is. */
 export interface CheckpointTarget {
@@ -31,6 +31,9 @@ interface Part {
   readonly uid: string;
   readonly operatorState: Uint8Array | undefined;
   readonly keyed: PendingKeyedSnapshot | undefined;
+  /** Made once the keyed state is serialized, then filled in slices too. */
+  blob: OperatorSnapshotBlob | undefined;
+  complete: boolean;
 }
 
 export class AsyncCheckpoint {
@@ -47,20 +50,33 @@ export class AsyncCheckpoint {
   ) {
     for (const [uid, snapshot] of snapshots) {
       const operatorState = snapshot.operatorState === undefined ? undefined : serializeOperatorState(snapshot.operatorState);
-      this.parts.push({ uid, operatorState, keyed: snapshot.keyed });
+      this.parts.push({ uid, operatorState, keyed: snapshot.keyed, blob: undefined, complete: false });
     }
     this.syncMs = Date.now() - startedAt;
   }
 
-  get serialized(): boolean {
-    return this.parts.every((p) => p.keyed === undefined || p.keyed.done);
+  /** False for tasks without keyed state (sources, sinks): their part is small and stored at once. */
+  get hasKeyedState(): boolean {
+    return this.parts.some((p) => p.keyed !== undefined);
   }
 
-  /** Serializes owed key groups until `deadline` (performance.now() time); true once nothing is owed. */
+  /** True once every blob is complete, ready to be written. */
+  get serialized(): boolean {
+    return this.parts.every((p) => p.complete);
+  }
+
+  /**
+   * Serializes owed key groups, then copies them into the blobs, until `deadline` (performance.now()
+   * time); true once every blob is complete. A part without keyed state completes at once.
+   */
   serializeUntil(deadline: number): boolean {
     for (const part of this.parts) {
-      if (part.keyed === undefined || part.keyed.done) continue;
-      if (!part.keyed.serializeUntil(deadline) || performance.now() >= deadline) return this.serialized;
+      if (part.complete) continue;
+      if (part.keyed !== undefined && !part.keyed.done && !part.keyed.serializeUntil(deadline)) return false;
+      part.blob ??= new OperatorSnapshotBlob(part.operatorState, part.keyed?.result());
+      if (!part.blob.fillUntil(deadline)) return false;
+      part.complete = true;
+      if (performance.now() >= deadline) return this.serialized;
     }
     return true;
   }
@@ -75,12 +91,13 @@ export class AsyncCheckpoint {
   }
 
   /**
-   * Assembles each operator's blob, writes it, and acknowledges (or declines on a failed write).
+   * Writes each operator's blob, once serialized, and acknowledges (or declines on a failed write).
    * asyncMs runs from the end of the synchronous part to the last write.
    */
   store(target: CheckpointTarget): void {
     const { checkpointId, startedAt, syncMs } = this;
-    const blobs = this.parts.map((p) => [p.uid, serializeOperatorSnapshot(p.operatorState, p.keyed?.result())] as const);
+    this.serializeAll();
+    const blobs = this.parts.map((p) => [p.uid, p.blob!.bytes] as const);
     void Promise.all(blobs.map(async ([uid, bytes]) => [uid, await target.storage.writeState(target.jobId, checkpointId, `${uid}-${target.subtaskIndex}`, bytes)] as const)).then(
       (stored) => {
         const handles: Record<string, StateHandle> = {};

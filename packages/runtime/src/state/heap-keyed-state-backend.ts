@@ -15,6 +15,7 @@ import { createHeapState } from './heap-states.js';
 import { deserializeKeyGroup } from './key-group-serializer.js';
 import type { KeyedStateSnapshot } from './keyed-state-snapshot.js';
 import { ABSENT_AT_BARRIER, PendingKeyedSnapshot } from './pending-keyed-snapshot.js';
+import { copyStateValue } from './state-value-copy.js';
 
 export class StateTable {
   /** One map per owned key group, indexed by `keyGroup - range.start`; keys are normalised state keys. */
@@ -45,7 +46,7 @@ export class StateTable {
     if (kept === undefined) preserved[index] = kept = new Map();
     else if (kept.has(key)) return;
     const value = this.maps[index]!.get(key);
-    kept.set(key, value === undefined ? ABSENT_AT_BARRIER : value !== null && typeof value === 'object' ? structuredClone(value) : value);
+    kept.set(key, value === undefined ? ABSENT_AT_BARRIER : copyStateValue(value));
   }
 }
 

@@ -262,7 +262,7 @@ export class Task {
     }
     for (const writer of chain.outputWriters) writer.broadcastEvent(barrier);
     const checkpoint = new AsyncCheckpoint(barrier.checkpointId, snapshots, started);
-    if (checkpoint.serialized && this.asyncCheckpoints.length === 0) {
+    if (!checkpoint.hasKeyedState && this.asyncCheckpoints.length === 0) {
       checkpoint.store(this.target());
       return;
     }

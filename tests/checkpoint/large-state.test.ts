@@ -58,7 +58,7 @@ describe('large keyed state under checkpoints', () => {
       240_000,
       () => `job ${jobId} to end; last status ${JSON.stringify(last)}`,
     );
-    expect(last!.state).toBe('FINISHED');
+    expect(last!.state, JSON.stringify(last)).toBe('FINISHED');
     expect(last!.restarts, JSON.stringify(last)).toBe(0);
     expect(Number(last!.checkpoints?.completed ?? 0)).toBeGreaterThanOrEqual(1);
     // The checkpoints carried the large state (polling may miss some, so the largest seen is a lower bound).

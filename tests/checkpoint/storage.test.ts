@@ -75,6 +75,19 @@ for (const [name, create] of Object.entries(subjects)) {
       expect(await storage.listCheckpoints('other-job')).toEqual([]);
     });
 
+    it('stores a blob of many write pieces intact, with the checksum of all of it', async () => {
+      subject = create();
+      const { storage } = subject;
+      // 4 MB pieces in Redis: three whole ones and a partial last one, every byte different from its neighbours.
+      const bytes = new Uint8Array(14 * 1024 * 1024 + 123);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 12)) & 0xff;
+      const handle = await storage.writeState('job', 1, 'counts-0', bytes);
+      expect(handle.bytes).toBe(bytes.length);
+      const read = await storage.readState(handle);
+      expect(read.length).toBe(bytes.length);
+      expect(Buffer.compare(Buffer.from(read), Buffer.from(bytes))).toBe(0);
+    });
+
     it('refuses a corrupt or missing blob with CorruptCheckpoint naming it', async () => {
       subject = create();
       const { storage } = subject;

@@ -20,7 +20,7 @@ export { TaskMetrics } from './metrics/task-metrics.js';
 export { CollectSink } from './testing/collect-sink.js';
 export { ARTIFACT_EXTERNALS, ArtifactMismatch, artifactHash, loadJobArtifact } from './artifact/job-artifact.js';
 export { BarrierAligner, type CheckpointingMode } from './checkpoint/barrier-aligner.js';
-export type { KeyedStateSnapshot, StateSnapshot } from './state/keyed-state-snapshot.js';
+export type { KeyedStateSnapshot, StateSnapshotInfo } from './state/keyed-state-snapshot.js';
 export {
   CorruptCheckpoint,
   finalStateNamespace,

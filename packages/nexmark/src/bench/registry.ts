@@ -7,6 +7,7 @@ import type { Benchmark, RatioGoal } from './benchmark.js';
 import { checkpointLargeState } from './checkpoint-large-state.js';
 import { checkpointOverhead } from './checkpoint-overhead.js';
 import { checkpointRecovery } from './checkpoint-recovery.js';
+import { checkpointStateStalls } from './checkpoint-state-stalls.js';
 import { clusterShuffle } from './cluster-shuffle.js';
 import { kafkaMap } from './kafka-map.js';
 import { kafkaMapCluster } from './kafka-map-cluster.js';
@@ -22,6 +23,7 @@ export function registeredBenchmarks(): Benchmark[] {
     clusterShuffle(2, 1),
     checkpointOverhead(),
     checkpointLargeState(),
+    checkpointStateStalls(),
     checkpointRecovery(),
     latency(),
     kafkaMap('at-least-once'),

@@ -3,14 +3,49 @@
  * operator state as a list (source split positions, a sink's pending committables and writer state).
  * Lists are what operator state is in Flink: on restore at another parallelism their elements are
  * dealt out again among the new subtasks, while keyed state follows its key groups.
+ *
+ * Stored layout: 'S', format version, a 4-byte big-endian header length, the msgpack header
+ * (operator state as packed bytes, the keyed snapshot's states, key groups and chunk lengths), then
+ * the key groups' chunks one after the other. A restore slices the chunks without copying them and
+ * decodes only the key groups it owns.
  */
+import { performance } from 'node:perf_hooks';
 import { Packr, Unpackr } from 'msgpackr';
-import type { KeyedStateSnapshot } from '../state/keyed-state-snapshot.js';
+import { SageError } from '@sage/core';
+import type { KeyedStateSnapshot, StateSnapshotInfo } from '../state/keyed-state-snapshot.js';
+import type { PendingKeyedSnapshot } from '../state/pending-keyed-snapshot.js';
 
 export interface OperatorSnapshot {
   readonly keyed?: KeyedStateSnapshot;
   readonly operatorState?: readonly unknown[];
 }
+
+/** What an operator hands over at a barrier: its operator state as it is, its keyed state still to serialize. */
+export interface OperatorSnapshotInProgress {
+  readonly keyed?: PendingKeyedSnapshot;
+  readonly operatorState?: readonly unknown[];
+}
+
+interface Header {
+  readonly operatorState?: Uint8Array;
+  readonly keyed?: {
+    readonly maxParallelism: number;
+    readonly states: readonly StateSnapshotInfo[];
+    readonly keyGroups: readonly number[];
+    readonly lengths: readonly number[];
+  };
+}
+
+/** A state blob this version of Sage cannot read (written by an older one, or not a state blob). */
+export class UnreadableStateBlob extends SageError {
+  constructor(detail: string) {
+    super('UnreadableStateBlob', `Operator state cannot be read: ${detail}; restore from a checkpoint taken by this version of Sage`);
+  }
+}
+
+const MAGIC = 0x53;
+const VERSION = 2;
+const PREFIX = 6;
 
 // Same options as the network exchange: state keeps Dates, Maps, Sets, bigints and undefined.
 const options = { useBigIntExtension: true, moreTypes: true, useRecords: false } as const;
@@ -18,14 +53,87 @@ const packr = new Packr(options);
 const unpackr = new Unpackr(options);
 
 /**
- * Serialized synchronously, in the task's mailbox: the heap backend's snapshot shares value objects
- * with live state, so the bytes must exist before the next record can change them. Writing the bytes
- * to storage is what happens asynchronously.
+ * Operator state in bytes, taken at the barrier: it is small, and a sink may change the objects in
+ * its list as soon as records flow again.
  */
-export function serializeOperatorSnapshot(snapshot: OperatorSnapshot): Uint8Array {
-  return packr.pack(snapshot);
+export function serializeOperatorState(list: readonly unknown[]): Uint8Array {
+  return packr.pack(list);
+}
+
+/** One blob from operator state already in bytes and a keyed snapshot whose key groups are serialized. */
+export function serializeOperatorSnapshot(operatorState: Uint8Array | undefined, keyed: KeyedStateSnapshot | undefined): Uint8Array {
+  const blob = new OperatorSnapshotBlob(operatorState, keyed);
+  blob.fillUntil(Infinity);
+  return blob.bytes;
+}
+
+/**
+ * A blob being assembled: the key groups' chunks are copied into it a few at a time, so that copying
+ * (and faulting in) a blob of a hundred megabytes does not stall the task's loop in one go.
+ */
+export class OperatorSnapshotBlob {
+  readonly bytes: Buffer;
+  private readonly chunks: readonly (readonly [number, Uint8Array])[];
+  private next = 0;
+  private position: number;
+
+  constructor(operatorState: Uint8Array | undefined, keyed: KeyedStateSnapshot | undefined) {
+    const header: Header = {
+      ...(operatorState !== undefined ? { operatorState } : {}),
+      ...(keyed !== undefined
+        ? {
+            keyed: {
+              maxParallelism: keyed.maxParallelism,
+              states: keyed.states,
+              keyGroups: keyed.keyGroups.map(([keyGroup]) => keyGroup),
+              lengths: keyed.keyGroups.map(([, chunk]) => chunk.length),
+            },
+          }
+        : {}),
+    };
+    const headerBytes = packr.pack(header);
+    this.chunks = keyed?.keyGroups ?? [];
+    let size = PREFIX + headerBytes.length;
+    for (const [, chunk] of this.chunks) size += chunk.length;
+    this.bytes = Buffer.allocUnsafe(size);
+    this.bytes[0] = MAGIC;
+    this.bytes[1] = VERSION;
+    this.bytes.writeUInt32BE(headerBytes.length, 2);
+    this.bytes.set(headerBytes, PREFIX);
+    this.position = PREFIX + headerBytes.length;
+  }
+
+  /** Copies chunks until `deadline` (performance.now() time) passes, at least one; true once the blob is complete. */
+  fillUntil(deadline: number): boolean {
+    const chunks = this.chunks;
+    while (this.next < chunks.length) {
+      const chunk = chunks[this.next++]![1];
+      this.bytes.set(chunk, this.position);
+      this.position += chunk.length;
+      if (performance.now() >= deadline) break;
+    }
+    return this.next === chunks.length;
+  }
 }
 
 export function deserializeOperatorSnapshot(bytes: Uint8Array): OperatorSnapshot {
-  return unpackr.unpack(bytes) as OperatorSnapshot;
+  if (bytes.length < PREFIX || bytes[0] !== MAGIC) throw new UnreadableStateBlob('it is not in the format Sage writes');
+  if (bytes[1] !== VERSION) throw new UnreadableStateBlob(`it has format version ${bytes[1]}, this version of Sage reads ${VERSION}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(2);
+  const header = unpackr.unpack(bytes.subarray(PREFIX, PREFIX + headerLength)) as Header;
+  const snapshot: { keyed?: KeyedStateSnapshot; operatorState?: readonly unknown[] } = {};
+  if (header.operatorState !== undefined) snapshot.operatorState = unpackr.unpack(header.operatorState) as unknown[];
+  if (header.keyed !== undefined) {
+    const { maxParallelism, states, keyGroups, lengths } = header.keyed;
+    const chunks: [number, Uint8Array][] = [];
+    let position = PREFIX + headerLength;
+    for (let i = 0; i < keyGroups.length; i++) {
+      chunks.push([keyGroups[i]!, bytes.subarray(position, position + lengths[i]!)]);
+      position += lengths[i]!;
+    }
+    if (position !== bytes.length) throw new UnreadableStateBlob(`its key groups end at byte ${position} of ${bytes.length}`);
+    snapshot.keyed = { maxParallelism, states, keyGroups: chunks };
+  }
+  return snapshot;
 }

@@ -6,7 +6,7 @@
  * belong to completed checkpoints and are committed (again — commits are idempotent) before writing.
  */
 import { END_OF_INPUT, type Committer, type Sink, type SinkWriter } from '@sage/core';
-import type { OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import type { OperatorSnapshotInProgress } from '../checkpoint/operator-snapshot.js';
 import { NO_TIMESTAMP } from '../records/stream-elements.js';
 import { FINAL_SNAPSHOT_ID, StreamOperator, type OperatorContext } from './stream-operator.js';
 
@@ -55,7 +55,7 @@ export class SinkOperator extends StreamOperator {
     return this.writer.whenAvailable?.() ?? Promise.resolve();
   }
 
-  override async snapshotState(checkpointId: number): Promise<OperatorSnapshot> {
+  override async snapshotState(checkpointId: number): Promise<OperatorSnapshotInProgress> {
     // The final snapshot follows finish(), which already prepared the END_OF_INPUT committables.
     if (checkpointId !== FINAL_SNAPSHOT_ID) {
       const committables = await this.writer.prepareCommit(checkpointId);

@@ -7,7 +7,7 @@ import type { KeySelector } from '@sage/core';
 import type { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import { Output } from './output.js';
-import type { OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import type { OperatorSnapshotInProgress } from '../checkpoint/operator-snapshot.js';
 import type { RestoredOperatorState } from '../checkpoint/task-restore.js';
 
 /** Anything a chain can feed a record into: an operator, or a RecordWriter to the network. */
@@ -59,10 +59,11 @@ export abstract class StreamOperator implements Input {
 
   /**
    * The operator's state at a checkpoint barrier, captured in the task's mailbox between two records.
-   * Keyed operators return their key groups; operators with operator state override this.
+   * Keyed operators return their key groups, still to serialize (the task does that while records
+   * flow); operators with operator state override this.
    */
-  async snapshotState(_checkpointId: number): Promise<OperatorSnapshot | undefined> {
-    return this.backend === null ? undefined : { keyed: this.backend.snapshot() };
+  async snapshotState(_checkpointId: number): Promise<OperatorSnapshotInProgress | undefined> {
+    return this.backend === null ? undefined : { keyed: this.backend.beginSnapshot() };
   }
 
   /** Checkpoint `checkpointId` is complete on every task: transactional work up to it may be committed. */

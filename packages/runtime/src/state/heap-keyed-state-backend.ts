@@ -12,11 +12,19 @@ import {
   type StateKind,
 } from '@sage/core';
 import { createHeapState } from './heap-states.js';
+import { deserializeKeyGroup } from './key-group-serializer.js';
 import type { KeyedStateSnapshot } from './keyed-state-snapshot.js';
+import { ABSENT_AT_BARRIER, PendingKeyedSnapshot } from './pending-keyed-snapshot.js';
+import { copyStateValue } from './state-value-copy.js';
 
 export class StateTable {
   /** One map per owned key group, indexed by `keyGroup - range.start`; keys are normalised state keys. */
   readonly maps: Map<unknown, unknown>[];
+  /**
+   * While a snapshot that includes this table is in progress: per key group index, the entries as
+   * they were at the barrier for the keys accessed since (see PendingKeyedSnapshot).
+   */
+  preserved: (Map<unknown, unknown> | undefined)[] | undefined = undefined;
 
   constructor(
     readonly name: string,
@@ -24,6 +32,21 @@ export class StateTable {
     keyGroupCount: number,
   ) {
     this.maps = Array.from({ length: keyGroupCount }, () => new Map());
+  }
+
+  /**
+   * Key group `index` is owed to a snapshot and `key` is about to be read or changed: keep a copy of
+   * its entry as of the barrier, once. A copy, because what a read hands out (a list, a map, an
+   * object) may be changed in place by the caller.
+   */
+  preserve(index: number, key: unknown): void {
+    const preserved = this.preserved;
+    if (preserved === undefined) return; // created after the barrier: not in the snapshot
+    let kept = preserved[index];
+    if (kept === undefined) preserved[index] = kept = new Map();
+    else if (kept.has(key)) return;
+    const value = this.maps[index]!.get(key);
+    kept.set(key, value === undefined ? ABSENT_AT_BARRIER : copyStateValue(value));
   }
 }
 
@@ -34,15 +57,23 @@ export class HeapKeyedStateBackend {
   currentStateKey: unknown = undefined;
   /** Index of the current key's group in every table's `maps`. */
   currentKeyGroupIndex = 0;
+  /**
+   * 1 at a key group index while its state is owed to the snapshot in progress: every state access
+   * checks it and, when set, has the entry's barrier-time value kept before it reads or changes it.
+   */
+  readonly owed: Uint8Array;
   private readonly tables = new Map<string, StateTable>();
   private readonly states = new Map<string, unknown>();
+  private pending: PendingKeyedSnapshot | undefined;
 
   constructor(
     readonly keyGroupRange: KeyGroupRange,
     readonly maxParallelism: number,
     /** Names the operator in errors. */
     private readonly operatorName: string,
-  ) {}
+  ) {
+    this.owed = new Uint8Array(keyGroupRange.end - keyGroupRange.start + 1);
+  }
 
   setCurrentKey(key: unknown): void {
     const keyGroup = assignToKeyGroup(key, this.maxParallelism, this.operatorName);
@@ -73,19 +104,23 @@ export class HeapKeyedStateBackend {
   }
 
   /**
-   * A copy of every state's entries by key group, taken synchronously between two records. Values
-   * are shared, not cloned: the snapshot must be serialized before the task mutates state again in
-   * place (list and map states are mutated in place).
+   * Starts a snapshot at a barrier, between two records: marks every key group with entries as owed
+   * and returns at once; the task's slices serialize the key groups while accesses keep copies of the
+   * entries they touch (see PendingKeyedSnapshot). A snapshot still in progress is finished first, since
+   * a key group can be owed to one snapshot at a time; with one checkpoint at a time (the default)
+   * that happens only after a checkpoint was aborted without the task hearing of it yet.
    */
+  beginSnapshot(): PendingKeyedSnapshot {
+    if (this.pending !== undefined && !this.pending.done) this.pending.serializeAll();
+    this.pending = new PendingKeyedSnapshot(this.owed, [...this.tables.values()], this.keyGroupRange.start, this.maxParallelism);
+    return this.pending;
+  }
+
+  /** Every state's entries by key group, serialized at once (tests, and tasks that end). */
   snapshot(): KeyedStateSnapshot {
-    const states = [...this.tables.values()].map((table) => ({
-      name: table.name,
-      kind: table.kind,
-      keyGroups: table.maps.flatMap((map, index) =>
-        map.size === 0 ? [] : [[this.keyGroupRange.start + index, [...map.entries()]] as const],
-      ),
-    }));
-    return { maxParallelism: this.maxParallelism, states };
+    const pending = this.beginSnapshot();
+    pending.serializeAll();
+    return pending.result();
   }
 
   /**
@@ -100,12 +135,21 @@ export class HeapKeyedStateBackend {
             `into maxParallelism ${this.maxParallelism}: keep the job's maxParallelism when restoring`,
         );
       }
-      for (const state of snapshot.states) {
-        const table = this.table(state.name, state.kind);
-        for (const [keyGroup, entries] of state.keyGroups) {
-          if (keyGroup < this.keyGroupRange.start || keyGroup > this.keyGroupRange.end) continue;
-          const map = table.maps[keyGroup - this.keyGroupRange.start]!;
-          for (const [key, value] of entries) map.set(key, value);
+      const tables = snapshot.states.map((state) => this.table(state.name, state.kind));
+      for (const [keyGroup, chunk] of snapshot.keyGroups) {
+        // Only the key groups this subtask owns are decoded.
+        if (keyGroup < this.keyGroupRange.start || keyGroup > this.keyGroupRange.end) continue;
+        const index = keyGroup - this.keyGroupRange.start;
+        const states = deserializeKeyGroup(chunk);
+        for (let s = 0; s < tables.length; s++) {
+          const entries = states[s];
+          if (entries === null || entries === undefined) continue;
+          const map = tables[s]!.maps[index]!;
+          if (tables[s]!.kind === 'map') {
+            for (let i = 0; i < entries.length; i += 2) map.set(entries[i], restoreMapStateValue(entries[i + 1] as readonly unknown[]));
+          } else {
+            for (let i = 0; i < entries.length; i += 2) map.set(entries[i], entries[i + 1]);
+          }
         }
       }
     }
@@ -123,6 +167,13 @@ export class HeapKeyedStateBackend {
     }
     return table;
   }
+}
+
+/** A MapState value from its flat `[user key, user value, …]` form (see key-group-serializer.ts). */
+function restoreMapStateValue(flat: readonly unknown[]): Map<unknown, [unknown, unknown]> {
+  const map = new Map<unknown, [unknown, unknown]>();
+  for (let i = 0; i < flat.length; i += 2) map.set(toStateKey(flat[i]), [flat[i], flat[i + 1]]);
+  return map;
 }
 
 /** Map keys compare by identity for objects; keys that are objects or arrays are compared by content. */

@@ -1,18 +1,20 @@
 /**
- * Keyed state as it goes into a checkpoint: per state, per key group, the entries. Organised by key
- * group so that restoring at another parallelism takes exactly the key groups a subtask now owns
- * (Flink's key-group-partitioned snapshots).
+ * Keyed state as it goes into a checkpoint: per key group, one chunk of bytes that decodes on its own.
+ * Organised by key group so that restoring at another parallelism decodes exactly the key groups a
+ * subtask now owns (Flink's key-group-partitioned snapshots), and so that a snapshot can be serialized
+ * one key group at a time while records flow (see pending-keyed-snapshot.ts).
  */
 import type { StateKind } from '@sage/core';
 
-export interface StateSnapshot {
+export interface StateSnapshotInfo {
   readonly name: string;
   readonly kind: StateKind;
-  /** [key group, [state key, value][]] for every key group with entries. */
-  readonly keyGroups: readonly (readonly [number, readonly (readonly [unknown, unknown])[]])[];
 }
 
 export interface KeyedStateSnapshot {
   readonly maxParallelism: number;
-  readonly states: readonly StateSnapshot[];
+  /** The states the snapshot holds, in the order every chunk lists their entries. */
+  readonly states: readonly StateSnapshotInfo[];
+  /** [key group, chunk] for every key group with entries; see key-group-serializer.ts for a chunk's layout. */
+  readonly keyGroups: readonly (readonly [number, Uint8Array])[];
 }

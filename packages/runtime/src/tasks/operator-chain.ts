@@ -11,7 +11,7 @@ import { SinkOperator } from '../operators/sink-operator.js';
 import type { Input, StreamOperator } from '../operators/stream-operator.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
 import type { Signal } from './signal.js';
-import type { OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import type { OperatorSnapshotInProgress } from '../checkpoint/operator-snapshot.js';
 import type { RestoredOperatorState } from '../checkpoint/task-restore.js';
 
 export interface ChainSpec {
@@ -95,8 +95,8 @@ export class OperatorChain {
    * Every operator's state at a checkpoint barrier, by uid, head first. Sinks flush and hand over
    * their committables here, which is why this may wait; the task takes no input meanwhile.
    */
-  async snapshotState(checkpointId: number): Promise<Map<string, OperatorSnapshot>> {
-    const snapshots = new Map<string, OperatorSnapshot>();
+  async snapshotState(checkpointId: number): Promise<Map<string, OperatorSnapshotInProgress>> {
+    const snapshots = new Map<string, OperatorSnapshotInProgress>();
     for (const operator of this.operators) {
       const snapshot = await operator.snapshotState(checkpointId);
       if (snapshot !== undefined) snapshots.set(operator.context.operatorUid, snapshot);

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { SageError, type CheckpointingMode, type JobGraph, type Source, type SourceReader } from '@sage/core';
 import { finalStateNamespace, type CheckpointStorage, type StateHandle } from '../checkpoint/checkpoint-storage.js';
 import { BarrierAligner } from '../checkpoint/barrier-aligner.js';
-import { serializeOperatorSnapshot, type OperatorSnapshot } from '../checkpoint/operator-snapshot.js';
+import { AsyncCheckpoint, SNAPSHOT_SLICE_MS, type CheckpointTarget } from '../checkpoint/async-checkpoint.js';
 import { loadRestoredState, type RestoredOperatorState, type TaskRestore } from '../checkpoint/task-restore.js';
 import type { InputGate } from '../network/input-gate.js';
 import type { RecordWriter } from '../network/record-writer.js';
@@ -70,7 +70,10 @@ export interface TaskCheckpointAck {
   readonly subtaskIndex: number;
   readonly handles: Readonly<Record<string, StateHandle>>;
   readonly stateSize: number;
-  /** Time spent in the mailbox (state captured and serialized) and writing to storage. */
+  /**
+   * Time records waited at the barrier (state captured), and from then until the state was stored
+   * (keyed state serialized in slices between records, then written).
+   */
   readonly syncMs: number;
   readonly asyncMs: number;
   /**
@@ -132,6 +135,10 @@ export class Task {
   private inputEnded = false;
   /** Checkpoint writes not yet acknowledged: the final state is reported after them. */
   private readonly checkpointWrites = new Set<Promise<void>>();
+  /** Checkpoints whose barrier went on and whose keyed state is still being serialized, oldest first. */
+  private readonly asyncCheckpoints: AsyncCheckpoint[] = [];
+  private sliceScheduled = false;
+  private checkpointTarget: CheckpointTarget | undefined;
 
   constructor(private readonly spec: TaskSpec) {
     const vertex = spec.jobGraph.vertex(spec.vertexId);
@@ -170,6 +177,7 @@ export class Task {
       this.inputEnded = true;
       // A checkpoint aligned by the last EndOfPartition is still in the mailbox.
       await this.mailbox.runAll();
+      this.completeAsyncCheckpoints();
       await chain.finish();
       // Before the EndOfPartition goes out, so that no task downstream ends before this one's final state is in.
       await this.reportFinalState(chain);
@@ -185,6 +193,7 @@ export class Task {
       await chain.close();
       this.transition('FINISHED');
     } catch (error) {
+      for (const checkpoint of this.asyncCheckpoints.splice(0)) checkpoint.abandon();
       await reader?.close().catch(() => {});
       await chain?.close().catch(() => {});
       if (error instanceof TaskCanceled || this.canceled) {
@@ -255,12 +264,15 @@ export class Task {
   notifyCheckpointAborted(checkpointId: number): void {
     this.mailbox.put(() => {
       if (this.aligner?.pendingCheckpointId === checkpointId) this.aligner.abandon();
+      const index = this.asyncCheckpoints.findIndex((c) => c.checkpointId === checkpointId);
+      if (index >= 0) this.asyncCheckpoints.splice(index, 1)[0]!.abandon();
     });
   }
 
   /**
-   * Captures every operator's state (in the mailbox, so between two records), sends the barrier on,
-   * then serializes and stores the state while records flow again, and acknowledges.
+   * Captures every operator's state (in the mailbox, so between two records) and sends the barrier
+   * on. Keyed state is serialized afterwards, in slices between records (see AsyncCheckpoint), then
+   * stored while records flow, and the task acknowledges.
    */
   private async performCheckpoint(barrier: CheckpointBarrier): Promise<void> {
     const checkpointing = this.spec.checkpointing!;
@@ -277,25 +289,63 @@ export class Task {
       snapshots.set(sourceUid, { operatorState: this.reader.snapshotState(barrier.checkpointId) });
     }
     for (const writer of chain.outputWriters) writer.broadcastEvent(barrier);
-    const blobs: [string, Uint8Array][] = [];
-    for (const [uid, snapshot] of snapshots) blobs.push([uid, serializeOperatorSnapshot(snapshot as OperatorSnapshot)]);
-    const syncMs = Date.now() - started;
-    const { jobId, storage, responder } = checkpointing;
+    const checkpoint = new AsyncCheckpoint(barrier.checkpointId, snapshots, started);
+    if (!checkpoint.hasKeyedState && this.asyncCheckpoints.length === 0) {
+      this.track(checkpoint.store(this.target()));
+      return;
+    }
+    this.asyncCheckpoints.push(checkpoint);
+    this.scheduleSlice();
+  }
+
+  /**
+   * Serializes and stores at once what checkpoints still owe: when the task's input has ended, so
+   * their acknowledgements do not wait for slices that would no longer run. A final snapshot taken
+   * when a task ends would call this after performCheckpoint.
+   */
+  private completeAsyncCheckpoints(): void {
+    for (const checkpoint of this.asyncCheckpoints.splice(0)) {
+      checkpoint.serializeAll();
+      this.track(checkpoint.store(this.target()));
+    }
+  }
+
+  /** Keeps a checkpoint's write until it is acknowledged or declined: the final state is reported after it. */
+  private track(write: Promise<void>): void {
+    this.checkpointWrites.add(write);
+    void write.finally(() => this.checkpointWrites.delete(write));
+  }
+
+  private scheduleSlice(): void {
+    if (this.sliceScheduled) return;
+    this.sliceScheduled = true;
+    // Through setImmediate rather than straight into the mailbox: the event loop (heartbeats,
+    // sockets, timers) and the task's input both get a turn between two slices.
+    setImmediate(() => this.mailbox.put(this.serializeSlice));
+  }
+
+  private readonly serializeSlice = (): void => {
+    this.sliceScheduled = false;
+    const deadline = performance.now() + SNAPSHOT_SLICE_MS;
+    const pending = this.asyncCheckpoints;
+    while (pending.length > 0 && pending[0]!.serializeUntil(deadline)) this.track(pending.shift()!.store(this.target()));
+    if (pending.length > 0 && !this.canceled) this.scheduleSlice();
+  };
+
+  private target(): CheckpointTarget {
+    if (this.checkpointTarget !== undefined) return this.checkpointTarget;
+    const { jobId, storage, responder } = this.spec.checkpointing!;
     const { vertexId, subtaskIndex } = this;
-    const written = Promise.all(blobs.map(async ([uid, bytes]) => [uid, await storage.writeState(jobId, barrier.checkpointId, `${uid}-${subtaskIndex}`, bytes)] as const)).then(
-      (stored) => {
-        const handles: Record<string, StateHandle> = {};
-        let stateSize = 0;
-        for (const [uid, handle] of stored) {
-          handles[uid] = handle;
-          stateSize += handle.bytes;
-        }
-        responder.acknowledge({ checkpointId: barrier.checkpointId, vertexId, subtaskIndex, handles, stateSize, syncMs, asyncMs: Date.now() - started - syncMs });
-      },
-      (error: Error) => responder.decline(barrier.checkpointId, vertexId, subtaskIndex, error),
-    );
-    this.checkpointWrites.add(written);
-    void written.finally(() => this.checkpointWrites.delete(written));
+    this.checkpointTarget = {
+      jobId,
+      storage,
+      vertexId,
+      subtaskIndex,
+      acknowledge: (checkpointId, handles, stateSize, syncMs, asyncMs) =>
+        responder.acknowledge({ checkpointId, vertexId, subtaskIndex, handles, stateSize, syncMs, asyncMs }),
+      decline: (checkpointId, reason) => responder.decline(checkpointId, vertexId, subtaskIndex, reason),
+    };
+    return this.checkpointTarget;
   }
 
   /**
@@ -312,15 +362,16 @@ export class Task {
     const snapshots = await chain.snapshotState(FINAL_SNAPSHOT_ID);
     const sourceUid = this.sourceUid();
     if (this.reader !== undefined && sourceUid !== undefined) snapshots.set(sourceUid, { operatorState: this.reader.snapshotState(FINAL_SNAPSHOT_ID) });
-    const blobs: [string, Uint8Array][] = [];
-    for (const [uid, snapshot] of snapshots) blobs.push([uid, serializeOperatorSnapshot(snapshot as OperatorSnapshot)]);
+    // Nothing runs after the end of input, so the final state is serialized at once, not in slices.
+    const final = new AsyncCheckpoint(FINAL_SNAPSHOT_ID, snapshots, started);
+    final.serializeAll();
     const syncMs = Date.now() - started;
     // Acknowledgements of checkpoints taken before the end go first, so none arrives after the task ended.
     await Promise.all(this.checkpointWrites);
     const namespace = finalStateNamespace(this.spec.attemptNumber);
     const handles: Record<string, StateHandle> = {};
     let stateSize = 0;
-    for (const [uid, bytes] of blobs) {
+    for (const [uid, bytes] of final.blobs()) {
       const handle = await checkpointing.storage.writeState(checkpointing.jobId, namespace, `${uid}-${this.subtaskIndex}`, bytes);
       handles[uid] = handle;
       stateSize += handle.bytes;

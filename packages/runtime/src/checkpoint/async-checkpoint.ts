@@ -1,0 +1,119 @@
+/**
+ * One task's part of a checkpoint after its barrier went on (Flink's AsyncCheckpointRunnable): the
+ * operator state is already in bytes, the keyed state is serialized key group by key group in the
+ * task's loop (slices between input batches, or a key group at its first access); once nothing is
+ * owed, the blobs are assembled and written to storage while records flow, and the task acknowledges.
+ * Only the task's loop touches it.
+ */
+import { performance } from 'node:perf_hooks';
+import type { PendingKeyedSnapshot } from '../state/pending-keyed-snapshot.js';
+import type { CheckpointStorage, StateHandle } from './checkpoint-storage.js';
+import { OperatorSnapshotBlob, serializeOperatorState, type OperatorSnapshotInProgress } from './operator-snapshot.js';
+
+/**
+ * How long one slice serializes before the task takes input again. The loop processes records for
+ * about as long between two slices (event-loop-fairness.ts), so a task that is busy with records and
+ * a snapshot gives each about half its time; an idle task runs slices back to back.
+ */
+export const SNAPSHOT_SLICE_MS = 3;
+
+/** Where a finished part goes: the task's storage and responder, and who it is. */
+export interface CheckpointTarget {
+  readonly jobId: string;
+  readonly storage: CheckpointStorage;
+  readonly vertexId: number;
+  readonly subtaskIndex: number;
+  acknowledge(checkpointId: number, handles: Record<string, StateHandle>, stateSize: number, syncMs: number, asyncMs: number): void;
+  decline(checkpointId: number, reason: Error): void;
+}
+
+interface Part {
+  readonly uid: string;
+  readonly operatorState: Uint8Array | undefined;
+  readonly keyed: PendingKeyedSnapshot | undefined;
+  /** Made once the keyed state is serialized, then filled in slices too. */
+  blob: OperatorSnapshotBlob | undefined;
+  complete: boolean;
+}
+
+export class AsyncCheckpoint {
+  private readonly parts: Part[] = [];
+  /** Time records waited at the barrier: operators' snapshotState, and operator state into bytes. */
+  readonly syncMs: number;
+
+  /** Made at the barrier, as the last step the records wait for. */
+  constructor(
+    readonly checkpointId: number,
+    snapshots: ReadonlyMap<string, OperatorSnapshotInProgress>,
+    /** Date.now() at the barrier. */
+    private readonly startedAt: number,
+  ) {
+    for (const [uid, snapshot] of snapshots) {
+      const operatorState = snapshot.operatorState === undefined ? undefined : serializeOperatorState(snapshot.operatorState);
+      this.parts.push({ uid, operatorState, keyed: snapshot.keyed, blob: undefined, complete: false });
+    }
+    this.syncMs = Date.now() - startedAt;
+  }
+
+  /** False for tasks without keyed state (sources, sinks): their part is small and stored at once. */
+  get hasKeyedState(): boolean {
+    return this.parts.some((p) => p.keyed !== undefined);
+  }
+
+  /** True once every blob is complete, ready to be written. */
+  get serialized(): boolean {
+    return this.parts.every((p) => p.complete);
+  }
+
+  /**
+   * Serializes owed key groups, then copies them into the blobs, until `deadline` (performance.now()
+   * time); true once every blob is complete. A part without keyed state completes at once.
+   */
+  serializeUntil(deadline: number): boolean {
+    for (const part of this.parts) {
+      if (part.complete) continue;
+      if (part.keyed !== undefined && !part.keyed.done && !part.keyed.serializeUntil(deadline)) return false;
+      part.blob ??= new OperatorSnapshotBlob(part.operatorState, part.keyed?.result());
+      if (!part.blob.fillUntil(deadline)) return false;
+      part.complete = true;
+      if (performance.now() >= deadline) return this.serialized;
+    }
+    return true;
+  }
+
+  serializeAll(): void {
+    this.serializeUntil(Infinity);
+  }
+
+  /** Each operator's blob by uid, serialized now if it was not yet. */
+  blobs(): (readonly [string, Uint8Array])[] {
+    this.serializeAll();
+    return this.parts.map((p) => [p.uid, p.blob!.bytes] as const);
+  }
+
+  /** The checkpoint was aborted: its key groups are no longer owed. */
+  abandon(): void {
+    for (const part of this.parts) part.keyed?.abandon();
+  }
+
+  /**
+   * Writes each operator's blob, once serialized, and acknowledges (or declines on a failed write).
+   * asyncMs runs from the end of the synchronous part to the last write.
+   */
+  store(target: CheckpointTarget): Promise<void> {
+    const { checkpointId, startedAt, syncMs } = this;
+    const blobs = this.blobs();
+    return Promise.all(blobs.map(async ([uid, bytes]) => [uid, await target.storage.writeState(target.jobId, checkpointId, `${uid}-${target.subtaskIndex}`, bytes)] as const)).then(
+      (stored) => {
+        const handles: Record<string, StateHandle> = {};
+        let stateSize = 0;
+        for (const [uid, handle] of stored) {
+          handles[uid] = handle;
+          stateSize += handle.bytes;
+        }
+        target.acknowledge(checkpointId, handles, stateSize, syncMs, Date.now() - startedAt - syncMs);
+      },
+      (error: Error) => target.decline(checkpointId, error),
+    );
+  }
+}

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestCluster } from '../support/cluster.js';
-import { repoRoot, waitFor } from '../support/sage-cli.js';
+import { checkpointedSumsJob as job, expectedSums as expectedLines } from '../support/checkpointed-sums.js';
+import { waitFor } from '../support/sage-cli.js';
 
-const job = join(repoRoot, 'tests/jobs/checkpointed-sums.ts');
 let cluster: TestCluster | undefined;
 
 afterEach(async () => {
@@ -19,20 +19,6 @@ afterEach(async () => {
   await cluster?.stop();
   cluster = undefined;
 });
-
-/** What tests/jobs/checkpointed-sums.ts commits for `records` numbers, sorted. */
-function expectedLines(records: number): string[] {
-  const totals = new Map<number, { count: number; sum: number }>();
-  const lines: string[] = [];
-  for (let n = 0; n < records; n++) {
-    const key = n % 13;
-    const t = totals.get(key) ?? { count: 0, sum: 0 };
-    const next = { count: t.count + 1, sum: t.sum + n };
-    totals.set(key, next);
-    lines.push(JSON.stringify({ key, count: next.count, sum: next.sum }));
-  }
-  return lines.sort();
-}
 
 interface Status {
   readonly state: string;

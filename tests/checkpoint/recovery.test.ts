@@ -3,15 +3,15 @@
  * real Redis, the exactly-once FileSink. A process is killed with SIGKILL in the middle of a long
  * keyed job; the committed output must equal, line for line, the output of a run without failure.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisCheckpointStorage } from '@sage/checkpoint-redis';
 import { TestCluster } from '../support/cluster.js';
+import { checkpointedSumsJob as job, committedLines, expectedSums as expectedLines, sourceGate as gate } from '../support/checkpointed-sums.js';
 import { repoRoot, waitFor } from '../support/sage-cli.js';
 
-const job = join(repoRoot, 'tests/jobs/checkpointed-sums.ts');
 const REDIS = 'redis://127.0.0.1:6379';
 let cluster: TestCluster | undefined;
 
@@ -20,47 +20,10 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-/** What tests/jobs/checkpointed-sums.ts commits for `records` numbers, sorted. */
-function expectedLines(records: number): string[] {
-  const totals = new Map<number, { count: number; sum: number }>();
-  const lines: string[] = [];
-  for (let n = 0; n < records; n++) {
-    const key = n % 13;
-    const t = totals.get(key) ?? { count: 0, sum: 0 };
-    const next = { count: t.count + 1, sum: t.sum + n };
-    totals.set(key, next);
-    lines.push(JSON.stringify({ key, count: next.count, sum: next.sum }));
-  }
-  return lines.sort();
-}
-
-function committedLines(dir: string): string[] {
-  let files: string[];
-  try {
-    files = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return files
-    .filter((f) => !f.startsWith('.'))
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.length > 0))
-    .sort();
-}
-
 async function submit(args: readonly string[]): Promise<string> {
   const submitted = await cluster!.sage(['run', job, '--detached', ...args]);
   expect(submitted.code, submitted.stderr).toBe(0);
   return /[0-9a-f]{32}/.exec(submitted.stdout)![0];
-}
-
-/**
- * A gate for tests/jobs/checkpointed-sums.ts: its source holds halfway until `open()`, so states the
- * tests wait for (RUNNING with N checkpoints) hold until the test has acted; a job that ran to its end
- * first would make the test wait for a state already gone.
- */
-function gate(): { readonly file: string; open(): void } {
-  const file = join(mkdtempSync(join(tmpdir(), 'sage-gate-')), 'open');
-  return { file, open: () => writeFileSync(file, '') };
 }
 
 /** Waits until the job runs and has completed at least `count` checkpoints (held by its gate, it cannot end first). */

@@ -4,16 +4,16 @@
  * garbage, then a process is killed. The restore passes over it to the previous checkpoint and says so
  * in `sage status`, in the exception history and on /metrics; or, when the job asks, fails naming it.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisCheckpointStorage } from '@sage/checkpoint-redis';
 import { TEST_REDIS, TestCluster } from '../support/cluster.js';
-import { repoRoot, waitFor } from '../support/sage-cli.js';
+import { checkpointedSumsJob as job, committedLines, expectedSums as expectedLines, sourceGate } from '../support/checkpointed-sums.js';
+import { waitFor } from '../support/sage-cli.js';
 
-const job = join(repoRoot, 'tests/jobs/checkpointed-sums.ts');
 let cluster: TestCluster | undefined;
 
 afterEach(async () => {
@@ -81,32 +81,6 @@ async function garbleThenKillTaskManager(jobId: string): Promise<number> {
   return garbled;
 }
 
-/** A gate file for the job's source: it holds halfway until the test opens it, so the job cannot end before the test acts. */
-function gateFile(): { path: string; open: () => void } {
-  const path = join(mkdtempSync(join(tmpdir(), 'sage-garbled-gate-')), 'open');
-  return { path, open: () => writeFileSync(path, '') };
-}
-
-function committedLines(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => !f.startsWith('.'))
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.length > 0));
-}
-
-/** Every line the job must commit for `records` numbers (see tests/jobs/checkpointed-sums.ts). */
-function expectedLines(records: number): string[] {
-  const totals = new Map<number, { count: number; sum: number }>();
-  const lines: string[] = [];
-  for (let n = 0; n < records; n++) {
-    const key = n % 13;
-    const t = totals.get(key) ?? { count: 0, sum: 0 };
-    const next = { count: t.count + 1, sum: t.sum + n };
-    totals.set(key, next);
-    lines.push(JSON.stringify({ key, count: next.count, sum: next.sum }));
-  }
-  return lines;
-}
-
 function metricValue(metrics: string, name: string, jobId: string): number {
   const line = metrics.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`job_id="${jobId}"`));
   if (line === undefined) throw new Error(`no ${name} for job ${jobId} in /metrics:\n${metrics}`);
@@ -126,8 +100,8 @@ describe('a checkpoint with damaged metadata', () => {
   it('is skipped after kill -9 of a TaskManager: the job restores the previous one, loses nothing and reports the fallback', async () => {
     cluster = await TestCluster.start({ taskManagers: 1, slots: 2 });
     const out = mkdtempSync(join(tmpdir(), 'sage-garbled-tm-'));
-    const gate = gateFile();
-    const jobId = await submit(['-p', '2', '--', '20000', '5000', out, gate.path]);
+    const gate = sourceGate();
+    const jobId = await submit(['-p', '2', '--', '20000', '5000', out, gate.file]);
     await waitForCheckpoints(jobId, 3);
     const garbled = await garbleThenKillTaskManager(jobId);
     gate.open();
@@ -154,8 +128,8 @@ describe('a checkpoint with damaged metadata', () => {
   it("fails the job naming the checkpoint and the option when the job sets onCorruptCheckpoint: 'fail'", async () => {
     cluster = await TestCluster.start({ taskManagers: 1, slots: 2 });
     const out = mkdtempSync(join(tmpdir(), 'sage-garbled-fail-'));
-    const gate = gateFile();
-    const jobId = await submit(['-p', '2', '--', '20000', '5000', out, gate.path, 'fail']);
+    const gate = sourceGate();
+    const jobId = await submit(['-p', '2', '--', '20000', '5000', out, gate.file, 'fail']);
     await waitForCheckpoints(jobId, 3);
     const garbled = await garbleThenKillTaskManager(jobId);
     gate.open();
@@ -178,8 +152,8 @@ describe('a checkpoint with damaged metadata', () => {
   it('is skipped after kill -9 of the JobManager: the new JobManager restores the previous one and reports it', async () => {
     cluster = await TestCluster.start({ taskManagers: 2, slots: 2 });
     const out = mkdtempSync(join(tmpdir(), 'sage-garbled-jm-'));
-    const gate = gateFile();
-    const jobId = await submit(['-p', '2', '--', '20000', '5000', out, gate.path]);
+    const gate = sourceGate();
+    const jobId = await submit(['-p', '2', '--', '20000', '5000', out, gate.file]);
     await waitForCheckpoints(jobId, 3);
     // Without a JobManager no checkpoint completes: the garbled one stays the newest.
     cluster.jobManager.child.kill('SIGKILL');

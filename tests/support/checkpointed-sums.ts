@@ -2,7 +2,8 @@
  * What tests/jobs/checkpointed-sums.ts must commit, and what it did commit: the exact output a crash or
  * a stop is checked against.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './sage-cli.js';
 
@@ -34,4 +35,14 @@ export function committedLines(dir: string): string[] {
     .filter((f) => !f.startsWith('.'))
     .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.length > 0))
     .sort();
+}
+
+/**
+ * A gate for the job: its source holds halfway until `open()`, so states a test waits for (RUNNING
+ * with N checkpoints) hold until the test has acted; a job that ran to its end first would make the
+ * test wait for a state already gone.
+ */
+export function sourceGate(): { readonly file: string; open(): void } {
+  const file = join(mkdtempSync(join(tmpdir(), 'sage-gate-')), 'open');
+  return { file, open: () => writeFileSync(file, '') };
 }

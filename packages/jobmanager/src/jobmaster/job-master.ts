@@ -32,13 +32,13 @@ import {
   type JobDetails,
   type JobSpec__Output,
   type JobSummary,
-  type TaskDeploymentDescriptor,
   type TaskExecutionStateUpdate__Output,
   type TaskMetricsReport,
 } from '@sage/rpc';
 import type { Logger } from '@sage/observability';
 import type { RegisteredTaskManager, ResourceManager } from '../resourcemanager/resource-manager.js';
 import { ExceptionHistory } from './exception-history.js';
+import { deploymentDescriptor } from './deployment-descriptor.js';
 import { isTerminal, type ExecutionVertex } from './execution-vertex.js';
 import { SlotRequest, unsatisfiableRequest } from './slot-request.js';
 
@@ -495,12 +495,13 @@ export class JobMaster {
     this.log.info({ taskManagers: [...new Set(this.slots.map((s) => s.id))], attempt }, 'Deploying tasks');
     const restoreHandles: Record<string, string> = {};
     for (const [uid, operator] of Object.entries(checkpoint?.operators ?? {})) restoreHandles[uid] = JSON.stringify(operator);
+    const job = { jobId: this.jobId, attempt, spec: this.spec, graph: this.graph, slots: this.slots };
     await Promise.all(
       this.vertices.map(async (vertex) => {
         const tm = vertex.taskManager!;
         try {
           this.setTaskState(vertex, 'DEPLOYING');
-          await call(tm.client, 'DeployTask', this.deploymentDescriptor(vertex, restoreHandles, checkpoint?.checkpointId ?? 0), { timeoutMs: 30_000 });
+          await call(tm.client, 'DeployTask', deploymentDescriptor(job, vertex, restoreHandles, checkpoint?.checkpointId ?? 0), { timeoutMs: 30_000 });
         } catch (error) {
           if ((error as RpcError).status === grpcStatus.UNAVAILABLE) this.resources.reportUnreachable(tm.id, (error as Error).message);
           if (attempt !== this.attempt) return;
@@ -583,41 +584,6 @@ export class JobMaster {
       onAborted: () => this.checkpointsFailed++,
     });
     return coordinator;
-  }
-
-  private deploymentDescriptor(vertex: ExecutionVertex, restoreStateHandles: Record<string, string>, restoreCheckpointId: number): TaskDeploymentDescriptor {
-    const inputs = this.graph.edges
-      .filter((e) => e.targetVertex === vertex.vertexId)
-      .flatMap((edge) => this.connectedSubtasks(edge.partitioner, edge.sourceVertex, vertex.subtaskIndex).map((producer) => ({
-        edgeId: edge.id,
-        producerSubtask: producer,
-        producerTaskManagerId: this.slots[producer]!.id,
-        producerAddress: this.slots[producer]!.address,
-      })));
-    const outputs = this.graph.edges
-      .filter((e) => e.sourceVertex === vertex.vertexId)
-      .flatMap((edge) => this.connectedSubtasks(edge.partitioner, edge.targetVertex, vertex.subtaskIndex).map((consumer) => ({
-        edgeId: edge.id,
-        consumerSubtask: consumer,
-        consumerTaskManagerId: this.slots[consumer]!.id,
-      })));
-    return {
-      jobId: this.jobId,
-      attempt: this.attempt,
-      spec: this.spec,
-      vertexId: vertex.vertexId,
-      subtaskIndex: vertex.subtaskIndex,
-      inputs,
-      outputs,
-      restoreStateHandles,
-      restoreCheckpointId,
-    };
-  }
-
-  /** The subtasks of `otherVertex` that subtask `index` exchanges records with over an edge. */
-  private connectedSubtasks(partitioner: string, otherVertex: number, index: number): number[] {
-    if (partitioner === 'forward') return [index];
-    return Array.from({ length: this.graph.vertices[otherVertex]!.parallelism }, (_, i) => i);
   }
 
   private fail(cause: FailureCause): void {

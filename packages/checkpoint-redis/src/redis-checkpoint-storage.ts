@@ -20,6 +20,7 @@ import {
   sha256,
   type CheckpointStorage,
   type CompletedCheckpoint,
+  type StateBytes,
   type StateHandle,
   type UnreadableCheckpoint,
 } from '@sage/runtime';
@@ -38,6 +39,36 @@ end
 return next
 `;
 
+/**
+ * A blob's bytes as the values of the commands that write it, in order: pieces of up to
+ * WRITE_PIECE_BYTES, runs of small pieces joined. Buffers, since ioredis sends only Buffers as bytes.
+ */
+function writePieces(bytes: StateBytes): Buffer[] {
+  const pieces: Buffer[] = [];
+  let joined: Buffer[] = [];
+  let joinedBytes = 0;
+  const flush = () => {
+    if (joined.length === 0) return;
+    pieces.push(joined.length === 1 ? joined[0]! : Buffer.concat(joined, joinedBytes));
+    joined = [];
+    joinedBytes = 0;
+  };
+  for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) {
+    if (piece.length === 0) continue;
+    const buffer = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    if (buffer.length < JOINED_PIECE_BYTES) {
+      joined.push(buffer);
+      joinedBytes += buffer.length;
+      if (joinedBytes >= JOINED_PIECE_BYTES) flush();
+      continue;
+    }
+    flush();
+    for (let offset = 0; offset < buffer.length; offset += WRITE_PIECE_BYTES) pieces.push(buffer.subarray(offset, offset + WRITE_PIECE_BYTES));
+  }
+  flush();
+  return pieces;
+}
+
 export interface RedisCheckpointStorageOptions {
   /** redis://host:port/db, or ioredis options. */
   readonly redis: string | RedisOptions;
@@ -45,8 +76,16 @@ export interface RedisCheckpointStorageOptions {
   readonly clusterId: string;
 }
 
-/** A state blob goes to Redis in pieces of this size (see writeState). */
+/** A state blob goes to Redis in pieces of at most this size (see writeState). */
 const WRITE_PIECE_BYTES = 4 * 1024 * 1024;
+/** Consecutive pieces of a blob smaller than this are joined into one command, so tiny key groups do not each cost one. */
+const JOINED_PIECE_BYTES = 256 * 1024;
+/**
+ * How many bytes of a blob's pieces are sent and not yet answered. The pieces are pipelined rather
+ * than sent one round trip at a time, but only so far: ioredis copies each command into a buffer of
+ * its own when it sends it, so everything sent at once would be copied at once.
+ */
+const IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
 export class RedisCheckpointStorage implements CheckpointStorage {
   private readonly redis: Redis;
@@ -66,7 +105,7 @@ export class RedisCheckpointStorage implements CheckpointStorage {
     return Number(await this.redis.eval(NEXT_CHECKPOINT_ID_ABOVE, 1, counter, after));
   }
 
-  async writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle> {
+  async writeState(jobId: string, checkpointId: number, name: string, bytes: StateBytes): Promise<StateHandle> {
     const base = this.checkpointKey(jobId, checkpointId);
     const key = `${base}:state:${name}`;
     // The blob's key goes into the checkpoint's index first, so discarding never scans the keyspace
@@ -78,21 +117,40 @@ export class RedisCheckpointStorage implements CheckpointStorage {
     // (heartbeats included) for hundreds of milliseconds. The last piece goes first, so Redis
     // allocates the whole string once; SETRANGE then fills it in place (APPEND would reallocate).
     const hash = createHash('sha256');
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (buffer.length <= WRITE_PIECE_BYTES) {
+    const pieces = writePieces(bytes);
+    const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    if (length <= WRITE_PIECE_BYTES) {
+      const buffer = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length);
       await this.redis.set(key, buffer);
-      return { uri: key, bytes: bytes.length, checksum: hash.update(buffer).digest('hex') };
+      return { uri: key, bytes: length, checksum: hash.update(buffer).digest('hex') };
     }
-    const last = Math.floor((buffer.length - 1) / WRITE_PIECE_BYTES) * WRITE_PIECE_BYTES;
-    await this.redis.del(key);
-    await this.redis.setrange(key, last, buffer.subarray(last));
-    for (let offset = 0; offset < last; offset += WRITE_PIECE_BYTES) {
-      const piece = buffer.subarray(offset, offset + WRITE_PIECE_BYTES);
+    const last = pieces[pieces.length - 1]!;
+    // One connection runs its commands in order: DEL, then the last piece, then the others.
+    const inFlight: { readonly reply: Promise<unknown>; readonly bytes: number }[] = [];
+    let inFlightBytes = 0;
+    const send = async (reply: Promise<unknown>, bytes: number) => {
+      // Awaited below, in order; until then a failure must not count as unhandled.
+      reply.catch(() => {});
+      inFlight.push({ reply, bytes });
+      inFlightBytes += bytes;
+      while (inFlightBytes > IN_FLIGHT_BYTES) {
+        const oldest = inFlight.shift()!;
+        inFlightBytes -= oldest.bytes;
+        await oldest.reply;
+      }
+    };
+    await send(this.redis.del(key), 0);
+    await send(this.redis.setrange(key, length - last.length, last), last.length);
+    let offset = 0;
+    for (let i = 0; i < pieces.length - 1; i++) {
+      const piece = pieces[i]!;
       hash.update(piece);
-      await this.redis.setrange(key, offset, piece);
+      await send(this.redis.setrange(key, offset, piece), piece.length);
+      offset += piece.length;
     }
-    hash.update(buffer.subarray(last));
-    return { uri: key, bytes: bytes.length, checksum: hash.digest('hex') };
+    for (const { reply } of inFlight) await reply;
+    hash.update(last);
+    return { uri: key, bytes: length, checksum: hash.digest('hex') };
   }
 
   async readState(handle: StateHandle): Promise<Uint8Array> {

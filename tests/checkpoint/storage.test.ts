@@ -88,6 +88,34 @@ for (const [name, create] of Object.entries(subjects)) {
       expect(Buffer.compare(Buffer.from(read), Buffer.from(bytes))).toBe(0);
     });
 
+    it('stores a blob given as pieces as their concatenation, with the checksum of the whole', async () => {
+      subject = create();
+      const { storage } = subject;
+      // As a keyed snapshot comes: a small header, then key groups of every size (empty, a few bytes,
+      // runs of small ones, over a write piece), some of them views into a larger buffer.
+      const sizes = [17, 0, 3, 200_000, 90_000, 90_000, 90_000, 5 * 1024 * 1024 + 7, 1, 2 * 1024 * 1024, 0, 300_000, 4 * 1024 * 1024, 11];
+      const backing = new Uint8Array(sizes.reduce((sum, size) => sum + size, 0) + 64);
+      for (let i = 0; i < backing.length; i++) backing[i] = (i * 31 + (i >> 12)) & 0xff;
+      const pieces: Uint8Array[] = [];
+      let offset = 32;
+      for (const size of sizes) {
+        pieces.push(backing.subarray(offset, offset + size));
+        offset += size;
+      }
+      const whole = backing.slice(32, offset);
+      const handle = await storage.writeState('job', 1, 'counts-0', pieces);
+      const asWhole = await storage.writeState('job', 1, 'counts-1', whole);
+      expect(handle.bytes).toBe(whole.length);
+      expect(handle.checksum).toBe(asWhole.checksum);
+      const read = await storage.readState(handle);
+      expect(Buffer.compare(Buffer.from(read), Buffer.from(whole))).toBe(0);
+      // Small pieces only, under one write piece in all.
+      const small = await storage.writeState('job', 1, 'counts-2', [whole.subarray(0, 10), whole.subarray(10, 20)]);
+      expect(Buffer.compare(Buffer.from(await storage.readState(small)), Buffer.from(whole.subarray(0, 20)))).toBe(0);
+      const empty = await storage.writeState('job', 1, 'counts-3', []);
+      expect((await storage.readState(empty)).length).toBe(0);
+    });
+
     it('refuses a corrupt or missing blob with CorruptCheckpoint naming it', async () => {
       subject = create();
       const { storage } = subject;

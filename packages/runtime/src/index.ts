@@ -27,6 +27,8 @@ export {
   type CheckpointStorage,
   type CompletedCheckpoint,
   type OperatorCheckpoint,
+  stateBytesLength,
+  type StateBytes,
   type StateHandle,
   type UnreadableCheckpoint,
 } from './checkpoint/checkpoint-storage.js';

@@ -24,6 +24,7 @@ export function registeredBenchmarks(): Benchmark[] {
     checkpointOverhead(),
     checkpointLargeState(),
     checkpointStateStalls(),
+    checkpointStateStalls(1000),
     checkpointRecovery(),
     latency(),
     kafkaMap('at-least-once'),

@@ -7,8 +7,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { PendingKeyedSnapshot } from '../state/pending-keyed-snapshot.js';
-import type { CheckpointStorage, StateHandle } from './checkpoint-storage.js';
-import { OperatorSnapshotBlob, serializeOperatorState, type OperatorSnapshotInProgress } from './operator-snapshot.js';
+import type { CheckpointStorage, StateBytes, StateHandle } from './checkpoint-storage.js';
+import { operatorSnapshotPieces, serializeOperatorState, type OperatorSnapshotInProgress } from './operator-snapshot.js';
 
 /**
  * How long one slice serializes before the task takes input again. The loop processes records for
@@ -31,9 +31,8 @@ interface Part {
   readonly uid: string;
   readonly operatorState: Uint8Array | undefined;
   readonly keyed: PendingKeyedSnapshot | undefined;
-  /** Made once the keyed state is serialized, then filled in slices too. */
-  blob: OperatorSnapshotBlob | undefined;
-  complete: boolean;
+  /** The blob as pieces, made once the keyed state is serialized. */
+  pieces: Uint8Array[] | undefined;
 }
 
 export class AsyncCheckpoint {
@@ -50,7 +49,7 @@ export class AsyncCheckpoint {
   ) {
     for (const [uid, snapshot] of snapshots) {
       const operatorState = snapshot.operatorState === undefined ? undefined : serializeOperatorState(snapshot.operatorState);
-      this.parts.push({ uid, operatorState, keyed: snapshot.keyed, blob: undefined, complete: false });
+      this.parts.push({ uid, operatorState, keyed: snapshot.keyed, pieces: undefined });
     }
     this.syncMs = Date.now() - startedAt;
   }
@@ -62,20 +61,18 @@ export class AsyncCheckpoint {
 
   /** True once every blob is complete, ready to be written. */
   get serialized(): boolean {
-    return this.parts.every((p) => p.complete);
+    return this.parts.every((p) => p.pieces !== undefined);
   }
 
   /**
-   * Serializes owed key groups, then copies them into the blobs, until `deadline` (performance.now()
-   * time); true once every blob is complete. A part without keyed state completes at once.
+   * Serializes owed key groups until `deadline` (performance.now() time); true once every blob is
+   * complete. A part without keyed state completes at once.
    */
   serializeUntil(deadline: number): boolean {
     for (const part of this.parts) {
-      if (part.complete) continue;
+      if (part.pieces !== undefined) continue;
       if (part.keyed !== undefined && !part.keyed.done && !part.keyed.serializeUntil(deadline)) return false;
-      part.blob ??= new OperatorSnapshotBlob(part.operatorState, part.keyed?.result());
-      if (!part.blob.fillUntil(deadline)) return false;
-      part.complete = true;
+      part.pieces = operatorSnapshotPieces(part.operatorState, part.keyed?.result());
       if (performance.now() >= deadline) return this.serialized;
     }
     return true;
@@ -85,10 +82,10 @@ export class AsyncCheckpoint {
     this.serializeUntil(Infinity);
   }
 
-  /** Each operator's blob by uid, serialized now if it was not yet. */
-  blobs(): (readonly [string, Uint8Array])[] {
+  /** Each operator's blob by uid, as pieces, serialized now if it was not yet. */
+  blobs(): (readonly [string, StateBytes])[] {
     this.serializeAll();
-    return this.parts.map((p) => [p.uid, p.blob!.bytes] as const);
+    return this.parts.map((p) => [p.uid, p.pieces!] as const);
   }
 
   /** The checkpoint was aborted: its key groups are no longer owed. */

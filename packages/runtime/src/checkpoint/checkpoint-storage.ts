@@ -6,6 +6,21 @@
  */
 import { SageError } from '@sage/core';
 
+/**
+ * A state blob to store: whole, or as pieces whose concatenation is the blob. A task's keyed state
+ * comes as pieces (a header, then a piece per key group), so a blob of a hundred megabytes goes to
+ * storage without first being copied into one buffer.
+ */
+export type StateBytes = Uint8Array | readonly Uint8Array[];
+
+/** The length of a blob given as StateBytes. */
+export function stateBytesLength(bytes: StateBytes): number {
+  if (bytes instanceof Uint8Array) return bytes.length;
+  let length = 0;
+  for (const piece of bytes) length += piece.length;
+  return length;
+}
+
 /** A state blob in storage. The checksum lets a restore tell a corrupt blob from a good one. */
 export interface StateHandle {
   readonly uri: string;
@@ -47,8 +62,12 @@ export interface CheckpointStorage {
    * its checkpoint id counter past the restored savepoint's id), so ids never go back in time.
    */
   nextCheckpointId(jobId: string, after?: number): Promise<number>;
-  /** Stores one blob of checkpoint `checkpointId`; `name` is unique within the checkpoint (e.g. uid and subtask). */
-  writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle>;
+  /**
+   * Stores one blob of checkpoint `checkpointId`; `name` is unique within the checkpoint (e.g. uid and
+   * subtask). Pieces are stored as their concatenation; the caller leaves them unchanged until the
+   * promise settles.
+   */
+  writeState(jobId: string, checkpointId: number, name: string, bytes: StateBytes): Promise<StateHandle>;
   /** Reads a blob back; throws CorruptCheckpoint when it is missing or does not match its checksum. */
   readState(handle: StateHandle): Promise<Uint8Array>;
   /** Makes a checkpoint visible, atomically. */

@@ -7,7 +7,15 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:
 import { join } from 'node:path';
 import { sha256 } from '../checksum.js';
 import { decodeCheckpointMetadata, encodeCheckpointMetadata } from './checkpoint-metadata.js';
-import { CorruptCheckpoint, type CheckpointStorage, type CompletedCheckpoint, type StateHandle, type UnreadableCheckpoint } from './checkpoint-storage.js';
+import {
+  CorruptCheckpoint,
+  stateBytesLength,
+  type CheckpointStorage,
+  type CompletedCheckpoint,
+  type StateBytes,
+  type StateHandle,
+  type UnreadableCheckpoint,
+} from './checkpoint-storage.js';
 
 export class FileCheckpointStorage implements CheckpointStorage {
   constructor(private readonly root: string) {}
@@ -37,12 +45,13 @@ export class FileCheckpointStorage implements CheckpointStorage {
     return next;
   }
 
-  async writeState(jobId: string, checkpointId: number, name: string, bytes: Uint8Array): Promise<StateHandle> {
+  async writeState(jobId: string, checkpointId: number, name: string, bytes: StateBytes): Promise<StateHandle> {
     const dir = this.checkpointDir(jobId, checkpointId);
     await mkdir(dir, { recursive: true });
     const file = join(dir, `${encodeURIComponent(name)}.state`);
+    // writeFile takes the pieces as they are, one after the other.
     await writeFile(file, bytes);
-    return { uri: file, bytes: bytes.length, checksum: sha256(bytes) };
+    return { uri: file, bytes: stateBytesLength(bytes), checksum: sha256(bytes) };
   }
 
   async readState(handle: StateHandle): Promise<Uint8Array> {

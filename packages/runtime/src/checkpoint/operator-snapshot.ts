@@ -9,7 +9,6 @@
  * the key groups' chunks one after the other. A restore slices the chunks without copying them and
  * decodes only the key groups it owns.
  */
-import { performance } from 'node:perf_hooks';
 import { Packr, Unpackr } from 'msgpackr';
 import { SageError } from '@sage/core';
 import type { KeyedStateSnapshot, StateSnapshotInfo } from '../state/keyed-state-snapshot.js';
@@ -62,58 +61,38 @@ export function serializeOperatorState(list: readonly unknown[]): Uint8Array {
 
 /** One blob from operator state already in bytes and a keyed snapshot whose key groups are serialized. */
 export function serializeOperatorSnapshot(operatorState: Uint8Array | undefined, keyed: KeyedStateSnapshot | undefined): Uint8Array {
-  const blob = new OperatorSnapshotBlob(operatorState, keyed);
-  blob.fillUntil(Infinity);
-  return blob.bytes;
+  return Buffer.concat(operatorSnapshotPieces(operatorState, keyed));
 }
 
 /**
- * A blob being assembled: the key groups' chunks are copied into it a few at a time, so that copying
- * (and faulting in) a blob of a hundred megabytes does not stall the task's loop in one go.
+ * The same blob as pieces to store one after the other: the prefix and header, then the key groups'
+ * chunks as they are. Storage takes the pieces (see StateBytes) rather than one buffer: copying a
+ * hundred megabytes of chunks into one at every checkpoint cost as much CPU as writing them, and
+ * allocated the state's size again each time.
  */
-export class OperatorSnapshotBlob {
-  readonly bytes: Buffer;
-  private readonly chunks: readonly (readonly [number, Uint8Array])[];
-  private next = 0;
-  private position: number;
-
-  constructor(operatorState: Uint8Array | undefined, keyed: KeyedStateSnapshot | undefined) {
-    const header: Header = {
-      ...(operatorState !== undefined ? { operatorState } : {}),
-      ...(keyed !== undefined
-        ? {
-            keyed: {
-              maxParallelism: keyed.maxParallelism,
-              states: keyed.states,
-              keyGroups: keyed.keyGroups.map(([keyGroup]) => keyGroup),
-              lengths: keyed.keyGroups.map(([, chunk]) => chunk.length),
-            },
-          }
-        : {}),
-    };
-    const headerBytes = packr.pack(header);
-    this.chunks = keyed?.keyGroups ?? [];
-    let size = PREFIX + headerBytes.length;
-    for (const [, chunk] of this.chunks) size += chunk.length;
-    this.bytes = Buffer.allocUnsafe(size);
-    this.bytes[0] = MAGIC;
-    this.bytes[1] = VERSION;
-    this.bytes.writeUInt32BE(headerBytes.length, 2);
-    this.bytes.set(headerBytes, PREFIX);
-    this.position = PREFIX + headerBytes.length;
-  }
-
-  /** Copies chunks until `deadline` (performance.now() time) passes, at least one; true once the blob is complete. */
-  fillUntil(deadline: number): boolean {
-    const chunks = this.chunks;
-    while (this.next < chunks.length) {
-      const chunk = chunks[this.next++]![1];
-      this.bytes.set(chunk, this.position);
-      this.position += chunk.length;
-      if (performance.now() >= deadline) break;
-    }
-    return this.next === chunks.length;
-  }
+export function operatorSnapshotPieces(operatorState: Uint8Array | undefined, keyed: KeyedStateSnapshot | undefined): Uint8Array[] {
+  const header: Header = {
+    ...(operatorState !== undefined ? { operatorState } : {}),
+    ...(keyed !== undefined
+      ? {
+          keyed: {
+            maxParallelism: keyed.maxParallelism,
+            states: keyed.states,
+            keyGroups: keyed.keyGroups.map(([keyGroup]) => keyGroup),
+            lengths: keyed.keyGroups.map(([, chunk]) => chunk.length),
+          },
+        }
+      : {}),
+  };
+  const headerBytes = packr.pack(header);
+  const head = Buffer.allocUnsafe(PREFIX + headerBytes.length);
+  head[0] = MAGIC;
+  head[1] = VERSION;
+  head.writeUInt32BE(headerBytes.length, 2);
+  head.set(headerBytes, PREFIX);
+  const pieces: Uint8Array[] = [head];
+  for (const [, chunk] of keyed?.keyGroups ?? []) pieces.push(chunk);
+  return pieces;
 }
 
 export function deserializeOperatorSnapshot(bytes: Uint8Array): OperatorSnapshot {

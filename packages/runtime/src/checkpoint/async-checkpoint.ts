@@ -93,23 +93,26 @@ export class AsyncCheckpoint {
     for (const part of this.parts) part.keyed?.abandon();
   }
 
+  /** Writes each operator's blob, serialized now if it was not yet, as `${uid}-${subtaskIndex}` under `checkpointId`. */
+  async write(storage: CheckpointStorage, jobId: string, checkpointId: number, subtaskIndex: number): Promise<{ handles: Record<string, StateHandle>; stateSize: number }> {
+    const stored = await Promise.all(this.blobs().map(async ([uid, bytes]) => [uid, await storage.writeState(jobId, checkpointId, `${uid}-${subtaskIndex}`, bytes)] as const));
+    const handles: Record<string, StateHandle> = {};
+    let stateSize = 0;
+    for (const [uid, handle] of stored) {
+      handles[uid] = handle;
+      stateSize += handle.bytes;
+    }
+    return { handles, stateSize };
+  }
+
   /**
    * Writes each operator's blob, once serialized, and acknowledges (or declines on a failed write).
    * asyncMs runs from the end of the synchronous part to the last write.
    */
   store(target: CheckpointTarget): Promise<void> {
     const { checkpointId, startedAt, syncMs } = this;
-    const blobs = this.blobs();
-    return Promise.all(blobs.map(async ([uid, bytes]) => [uid, await target.storage.writeState(target.jobId, checkpointId, `${uid}-${target.subtaskIndex}`, bytes)] as const)).then(
-      (stored) => {
-        const handles: Record<string, StateHandle> = {};
-        let stateSize = 0;
-        for (const [uid, handle] of stored) {
-          handles[uid] = handle;
-          stateSize += handle.bytes;
-        }
-        target.acknowledge(checkpointId, handles, stateSize, syncMs, Date.now() - startedAt - syncMs);
-      },
+    return this.write(target.storage, target.jobId, checkpointId, target.subtaskIndex).then(
+      ({ handles, stateSize }) => target.acknowledge(checkpointId, handles, stateSize, syncMs, Date.now() - startedAt - syncMs),
       (error: Error) => target.decline(checkpointId, error),
     );
   }

@@ -283,11 +283,7 @@ export class Task {
     }
     const chain = this.chain!;
     const started = Date.now();
-    const snapshots = await chain.snapshotState(barrier.checkpointId);
-    const sourceUid = this.sourceUid();
-    if (this.reader !== undefined && sourceUid !== undefined) {
-      snapshots.set(sourceUid, { operatorState: this.reader.snapshotState(barrier.checkpointId) });
-    }
+    const snapshots = await this.captureSnapshots(chain, barrier.checkpointId);
     for (const writer of chain.outputWriters) writer.broadcastEvent(barrier);
     const checkpoint = new AsyncCheckpoint(barrier.checkpointId, snapshots, started);
     if (!checkpoint.hasKeyedState && this.asyncCheckpoints.length === 0) {
@@ -300,14 +296,10 @@ export class Task {
 
   /**
    * Serializes and stores at once what checkpoints still owe: when the task's input has ended, so
-   * their acknowledgements do not wait for slices that would no longer run. A final snapshot taken
-   * when a task ends would call this after performCheckpoint.
+   * their acknowledgements do not wait for slices that would no longer run.
    */
   private completeAsyncCheckpoints(): void {
-    for (const checkpoint of this.asyncCheckpoints.splice(0)) {
-      checkpoint.serializeAll();
-      this.track(checkpoint.store(this.target()));
-    }
+    for (const checkpoint of this.asyncCheckpoints.splice(0)) this.track(checkpoint.store(this.target()));
   }
 
   /** Keeps a checkpoint's write until it is acknowledged or declined: the final state is reported after it. */
@@ -359,9 +351,7 @@ export class Task {
     const report = checkpointing?.responder.reportFinalState;
     if (checkpointing === undefined || report === undefined) return;
     const started = Date.now();
-    const snapshots = await chain.snapshotState(FINAL_SNAPSHOT_ID);
-    const sourceUid = this.sourceUid();
-    if (this.reader !== undefined && sourceUid !== undefined) snapshots.set(sourceUid, { operatorState: this.reader.snapshotState(FINAL_SNAPSHOT_ID) });
+    const snapshots = await this.captureSnapshots(chain, FINAL_SNAPSHOT_ID);
     // Nothing runs after the end of input, so the final state is serialized at once, not in slices.
     const final = new AsyncCheckpoint(FINAL_SNAPSHOT_ID, snapshots, started);
     final.serializeAll();
@@ -369,13 +359,7 @@ export class Task {
     // Acknowledgements of checkpoints taken before the end go first, so none arrives after the task ended.
     await Promise.all(this.checkpointWrites);
     const namespace = finalStateNamespace(this.spec.attemptNumber);
-    const handles: Record<string, StateHandle> = {};
-    let stateSize = 0;
-    for (const [uid, bytes] of final.blobs()) {
-      const handle = await checkpointing.storage.writeState(checkpointing.jobId, namespace, `${uid}-${this.subtaskIndex}`, bytes);
-      handles[uid] = handle;
-      stateSize += handle.bytes;
-    }
+    const { handles, stateSize } = await final.write(checkpointing.storage, checkpointing.jobId, namespace, this.subtaskIndex);
     await report.call(checkpointing.responder, {
       checkpointId: 0,
       vertexId: this.vertexId,
@@ -386,6 +370,14 @@ export class Task {
       asyncMs: Date.now() - started - syncMs,
       final: true,
     });
+  }
+
+  /** Every operator's state, and the source reader's position (between two polls), for one checkpoint. */
+  private async captureSnapshots(chain: OperatorChain, checkpointId: number) {
+    const snapshots = await chain.snapshotState(checkpointId);
+    const sourceUid = this.sourceUid();
+    if (this.reader !== undefined && sourceUid !== undefined) snapshots.set(sourceUid, { operatorState: this.reader.snapshotState(checkpointId) });
+    return snapshots;
   }
 
   private sourceUid(): string | undefined {

@@ -1,5 +1,16 @@
 export { defineJob, isJobDefinition, planJob, type JobBuilder, type JobDefinition } from './api/job.js';
 export { StreamExecutionEnvironment, type EnvironmentOptions, type SourceOptions } from './api/environment.js';
+export { ExecutionConfig, DEFAULT_AUTO_WATERMARK_INTERVAL_MS } from './api/execution-config.js';
+export {
+  BoundedOutOfOrdernessWatermarks,
+  WatermarkStrategy,
+  type TimestampAssigner,
+  type WatermarkGenerator,
+  type WatermarkGeneratorContext,
+  type WatermarkGeneratorSupplier,
+  type WatermarkOutput,
+} from './time/watermark-strategy.js';
+export { days, hours, milliseconds, minutes, seconds } from './time/durations.js';
 export { DataStream, DataStreamSink, KeyedStream, SingleOutputStream, type StreamInput } from './api/data-stream.js';
 
 export type { Collector, RichFunction, RuntimeContext } from './functions/context.js';
@@ -12,6 +23,9 @@ export {
   type FlatMapFunction,
   type KeyedProcessContext,
   type KeyedProcessFn,
+  type OnTimerContext,
+  type TimeDomain,
+  type TimerService,
   type KeySelector,
   type MapFn,
   type MapFunction,

@@ -12,6 +12,7 @@ export {
   NO_TIMESTAMP,
   RecordBatch,
   Watermark,
+  WatermarkStatus,
   type StreamElement,
   type StreamEvent,
 } from './records/stream-elements.js';

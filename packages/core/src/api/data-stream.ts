@@ -8,11 +8,13 @@ import type {
   FilterFn,
   FlatMapFn,
   KeySelector,
+  KeyedProcessFn,
   KeyedProcessFunction,
   MapFn,
   ProcessFn,
 } from '../functions/functions.js';
 import type { OutputTag } from '../functions/output-tag.js';
+import { WatermarkStrategy } from '../time/watermark-strategy.js';
 import type { OperatorKind, PartitionerKind, StreamGraph, StreamNode } from '../graph/stream-graph.js';
 
 /** One upstream of a stream: a node's output, how it is partitioned, and which side output. */
@@ -53,6 +55,18 @@ export class DataStream<T> {
       requireMethod(fn, 'processElement'),
       requiresKeyedInput,
     );
+  }
+
+  /**
+   * Gives records event time and generates watermarks here, one generator per subtask (Flink's
+   * assignTimestampsAndWatermarks). Prefer `env.fromSource(source, strategy)`, which tracks each
+   * split on its own; this replaces the watermarks that come from upstream.
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStream<T> {
+    if (!(strategy instanceof WatermarkStrategy)) {
+      throw new TypeError('assignTimestampsAndWatermarks() takes a WatermarkStrategy, such as WatermarkStrategy.forBoundedOutOfOrderness(5000)');
+    }
+    return this.transform('timestamps', 'Timestamps/Watermarks', strategy);
   }
 
   /** Merges streams of the same type; records keep their order within each input. */
@@ -188,7 +202,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.transform('reduce', 'Reduce', requireMethod(fn, 'reduce'), true);
   }
 
-  override process<R>(fn: ProcessFn<T, R> | KeyedProcessFunction<K, T, R>): SingleOutputStream<R> {
+  override process<R>(fn: KeyedProcessFn<K, T, R> | KeyedProcessFunction<K, T, R>): SingleOutputStream<R> {
     return this.transform('keyedProcess', 'KeyedProcess', requireMethod(fn, 'processElement'), true);
   }
 

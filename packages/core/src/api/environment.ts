@@ -12,6 +12,8 @@ import { DEFAULT_MAX_PARALLELISM } from '../keys/key-groups.js';
 import { SingleOutputStream } from './data-stream.js';
 import { checkCheckpointConfig, type CheckpointConfig, type CheckpointingOptions } from '../config/checkpoint-config.js';
 import type { RestartStrategyConfig } from '../config/restart-strategies.js';
+import { ExecutionConfig } from './execution-config.js';
+import { WatermarkStrategy } from '../time/watermark-strategy.js';
 
 export interface EnvironmentOptions {
   readonly jobName?: string;
@@ -33,6 +35,7 @@ export class StreamExecutionEnvironment {
   private maxParallelism: number;
   private checkpointing: CheckpointConfig | null = null;
   private restartStrategy: RestartStrategyConfig | null = null;
+  private readonly config = new ExecutionConfig();
 
   constructor(options: EnvironmentOptions = {}) {
     this.jobName = options.jobName ?? 'Sage job';
@@ -89,6 +92,11 @@ export class StreamExecutionEnvironment {
     return this;
   }
 
+  /** Settings such as the auto-watermark interval. */
+  getConfig(): ExecutionConfig {
+    return this.config;
+  }
+
   /** The given elements, in order, from one subtask. */
   fromElements<T>(...elements: T[]): SingleOutputStream<T> {
     return this.fromSource(new CollectionSource(elements), { name: 'Source: Elements' });
@@ -110,15 +118,23 @@ export class StreamExecutionEnvironment {
     return this.fromSource(new SequenceSource(from, to, options), { name: 'Source: Sequence' });
   }
 
-  fromSource<T>(source: Source<T, any>, options: SourceOptions = {}): SingleOutputStream<T> {
+  /**
+   * Reads a Source. With a WatermarkStrategy (`fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness(5000))`)
+   * records get event time and each split of the source its own watermark; the source emits the
+   * minimum over its active splits. The options may come second or third (`fromSource(source, strategy, options)`).
+   */
+  fromSource<T>(source: Source<T, any>, strategyOrOptions?: WatermarkStrategy<T> | SourceOptions, sourceOptions?: SourceOptions): SingleOutputStream<T> {
     if (!source || typeof source.createReader !== 'function') {
       throw new TypeError('fromSource() takes a Source: an object with createReader(ctx), such as new FileSource({ path })');
     }
+    const strategy = strategyOrOptions instanceof WatermarkStrategy ? strategyOrOptions : undefined;
+    const options: SourceOptions = (strategy === undefined ? (strategyOrOptions as SourceOptions | undefined) : sourceOptions) ?? {};
     const node = this.graph.addNode({
       kind: 'source',
       name: options.name ?? `Source: ${source.name}`,
       fn: source,
       parallelism: options.parallelism,
+      watermarkStrategy: strategy,
     });
     if (options.uid !== undefined) node.uid = options.uid;
     return new SingleOutputStream<T>(this.graph, node);
@@ -137,6 +153,7 @@ export class StreamExecutionEnvironment {
       maxParallelism: this.maxParallelism,
       checkpointing: this.checkpointing,
       restartStrategy: this.restartStrategy,
+      autoWatermarkIntervalMs: this.config.getAutoWatermarkInterval(),
     });
   }
 }

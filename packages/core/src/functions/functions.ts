@@ -27,16 +27,43 @@ export type FlatMapFn<IN, OUT> = ((value: IN, out: Collector<OUT>) => Iterable<O
 export type FilterFn<IN> = ((value: IN) => boolean) | FilterFunction<IN>;
 export type ReduceFn<T> = ((accumulated: T, value: T) => T) | ReduceFunction<T>;
 
+/** Which clock a timer follows. */
+export type TimeDomain = 'EVENT_TIME' | 'PROCESSING_TIME';
+
+/**
+ * Time and timers, as Flink's TimerService. Timers belong to the current key, fire once per key and
+ * timestamp however often they are registered, and are checkpointed with keyed state.
+ */
+export interface TimerService {
+  /** Milliseconds since the epoch. */
+  currentProcessingTime(): number;
+  /** The operator's event time: the last watermark it received (-Infinity before the first). */
+  currentWatermark(): number;
+  /** onTimer is called once the watermark reaches `time`. Keyed streams only. */
+  registerEventTimeTimer(time: number): void;
+  /** onTimer is called once the clock reaches `time`. Keyed streams only. */
+  registerProcessingTimeTimer(time: number): void;
+  deleteEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
+}
+
 /** The context of one `processElement` call. */
 export interface ProcessContext {
   /** The record's timestamp, or undefined when the record carries none. */
   timestamp(): number | undefined;
   /** Emits to a side output; read it downstream with `getSideOutput(tag)`. */
   output<X>(tag: OutputTag<X>, value: X): void;
+  /** Time, and on keyed streams timers. */
+  timerService(): TimerService;
 }
 
 export interface KeyedProcessContext<K> extends ProcessContext {
   getCurrentKey(): K;
+}
+
+/** The context of an `onTimer` call: the timer's key and time domain; `timestamp()` is the timer's time. */
+export interface OnTimerContext<K> extends KeyedProcessContext<K> {
+  timeDomain(): TimeDomain;
 }
 
 /**
@@ -49,11 +76,19 @@ export abstract class ProcessFunction<IN, OUT> implements RichFunction {
   close?(): void | Promise<void>;
 }
 
-/** A ProcessFunction on a keyed stream: it has keyed state and knows the current key. */
+/**
+ * A ProcessFunction on a keyed stream: it has keyed state, knows the current key, and sets timers
+ * (`ctx.timerService()`), which call onTimer with the key they were set for.
+ */
 export abstract class KeyedProcessFunction<K, IN, OUT> implements RichFunction {
   /** Marks the class so the planner can refuse it on a stream that is not keyed. */
   static readonly requiresKeyedInput = true;
   abstract processElement(value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
+  /**
+   * A timer fired. Records emitted from an event-time timer carry its timestamp; from a
+   * processing-time timer, none.
+   */
+  onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>): void;
   open?(ctx: RuntimeContext): void | Promise<void>;
   close?(): void | Promise<void>;
 }
@@ -64,6 +99,11 @@ export type ProcessFn<IN, OUT> =
 
 export type KeyedProcessFn<K, IN, OUT> =
   | ((value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>) => void)
-  | { processElement(value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void; open?: RichFunction['open']; close?: RichFunction['close'] };
+  | {
+      processElement(value: IN, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
+      onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>): void;
+      open?: RichFunction['open'];
+      close?: RichFunction['close'];
+    };
 
 export type KeySelector<T, K> = (value: T) => K;

@@ -15,6 +15,7 @@ import {
 import type { PartitionerKind, StreamEdge, StreamGraph, StreamNode } from './stream-graph.js';
 import type { CheckpointConfig } from '../config/checkpoint-config.js';
 import type { RestartStrategyConfig } from '../config/restart-strategies.js';
+import { DEFAULT_AUTO_WATERMARK_INTERVAL_MS } from '../api/execution-config.js';
 
 export interface CompileOptions {
   readonly jobName: string;
@@ -22,6 +23,7 @@ export interface CompileOptions {
   readonly maxParallelism: number;
   readonly checkpointing?: CheckpointConfig | null;
   readonly restartStrategy?: RestartStrategyConfig | null;
+  readonly autoWatermarkIntervalMs?: number;
 }
 
 interface ResolvedNode {
@@ -106,7 +108,11 @@ export function compileJobGraph(graph: StreamGraph, options: CompileOptions): Jo
   const fingerprint = fingerprintOf(JSON.stringify(body) + '\n' + functionText);
   const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
   // Execution settings stay out of the fingerprint: they do not change what runs where.
-  const execution = { checkpointing: options.checkpointing ?? null, restartStrategy: options.restartStrategy ?? null };
+  const execution = {
+    checkpointing: options.checkpointing ?? null,
+    restartStrategy: options.restartStrategy ?? null,
+    autoWatermarkIntervalMs: options.autoWatermarkIntervalMs ?? DEFAULT_AUTO_WATERMARK_INTERVAL_MS,
+  };
   return new JobGraph({ ...body, fingerprint, execution }, nodes);
 }
 

@@ -55,6 +55,8 @@ export interface JobGraphDescriptor {
 export interface JobExecutionConfig {
   readonly checkpointing: CheckpointConfig | null;
   readonly restartStrategy: RestartStrategyConfig | null;
+  /** See ExecutionConfig.setAutoWatermarkInterval; absent in jobs planned before event time existed. */
+  readonly autoWatermarkIntervalMs?: number;
 }
 
 export class JobGraph {

@@ -4,8 +4,18 @@
  * StreamGraph lives only in the process that planned it.
  */
 import type { KeySelector } from '../functions/functions.js';
+import type { WatermarkStrategy } from '../time/watermark-strategy.js';
 
-export type OperatorKind = 'source' | 'map' | 'flatMap' | 'filter' | 'process' | 'keyedProcess' | 'reduce' | 'sink';
+export type OperatorKind =
+  | 'source'
+  | 'map'
+  | 'flatMap'
+  | 'filter'
+  | 'process'
+  | 'keyedProcess'
+  | 'reduce'
+  | 'timestamps'
+  | 'sink';
 
 /** How records of an edge are spread over the target's subtasks. */
 export type PartitionerKind = 'forward' | 'rebalance' | 'hash' | 'broadcast';
@@ -28,6 +38,8 @@ export interface StreamNode {
   readonly keySelector: KeySelector<any, any> | undefined;
   /** True when the operator needs keyed input (KeyedProcessFunction, reduce). */
   readonly requiresKeyedInput: boolean;
+  /** Sources given a WatermarkStrategy: their splits' event time. */
+  readonly watermarkStrategy: WatermarkStrategy<any> | undefined;
   readonly inputs: StreamEdge[];
   readonly outputs: StreamEdge[];
 }
@@ -48,6 +60,7 @@ export interface NewNode {
   keySelector?: KeySelector<any, any>;
   requiresKeyedInput?: boolean;
   parallelism?: number;
+  watermarkStrategy?: WatermarkStrategy<any>;
 }
 
 export class StreamGraph {
@@ -64,6 +77,7 @@ export class StreamGraph {
       fn: spec.fn,
       keySelector: spec.keySelector,
       requiresKeyedInput: spec.requiresKeyedInput ?? false,
+      watermarkStrategy: spec.watermarkStrategy,
       inputs: [],
       outputs: [],
     };

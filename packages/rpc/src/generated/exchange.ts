@@ -8,6 +8,7 @@ import type { ExchangeBuffer as _sage_v1_ExchangeBuffer, ExchangeBuffer__Output 
 import type { ExchangeRequest as _sage_v1_ExchangeRequest, ExchangeRequest__Output as _sage_v1_ExchangeRequest__Output } from './sage/v1/ExchangeRequest.js';
 import type { SubpartitionRequest as _sage_v1_SubpartitionRequest, SubpartitionRequest__Output as _sage_v1_SubpartitionRequest__Output } from './sage/v1/SubpartitionRequest.js';
 import type { WatermarkEvent as _sage_v1_WatermarkEvent, WatermarkEvent__Output as _sage_v1_WatermarkEvent__Output } from './sage/v1/WatermarkEvent.js';
+import type { WatermarkStatusEvent as _sage_v1_WatermarkStatusEvent, WatermarkStatusEvent__Output as _sage_v1_WatermarkStatusEvent__Output } from './sage/v1/WatermarkStatusEvent.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -23,6 +24,7 @@ export interface ProtoGrpcType {
       ExchangeRequest: MessageTypeDefinition<_sage_v1_ExchangeRequest, _sage_v1_ExchangeRequest__Output>
       SubpartitionRequest: MessageTypeDefinition<_sage_v1_SubpartitionRequest, _sage_v1_SubpartitionRequest__Output>
       WatermarkEvent: MessageTypeDefinition<_sage_v1_WatermarkEvent, _sage_v1_WatermarkEvent__Output>
+      WatermarkStatusEvent: MessageTypeDefinition<_sage_v1_WatermarkStatusEvent, _sage_v1_WatermarkStatusEvent__Output>
     }
   }
 }

@@ -7,7 +7,7 @@
 import { assignToKeyGroup, type KeySelector, type PartitionerKind } from '@sage/core';
 import type { Signal } from '../tasks/signal.js';
 import type { ResultSubpartition } from './channel.js';
-import { RecordBatch, type StreamEvent } from '../records/stream-elements.js';
+import { RecordBatch, Watermark, WatermarkStatus, type StreamEvent } from '../records/stream-elements.js';
 
 export abstract class RecordWriter {
   recordsOut = 0;
@@ -56,6 +56,14 @@ export abstract class RecordWriter {
       }
       channel.flush?.();
     }
+  }
+
+  processWatermark(watermark: number): void {
+    this.broadcastEvent(new Watermark(watermark));
+  }
+
+  processWatermarkStatus(idle: boolean): void {
+    this.broadcastEvent(idle ? WatermarkStatus.IDLE : WatermarkStatus.ACTIVE);
   }
 
   /** Sends an event on every channel, after the records written before it. */

@@ -1,9 +1,10 @@
-import type { Sink, StreamNode } from '@sage/core';
+import type { Sink, StreamNode, WatermarkStrategy } from '@sage/core';
 import { FilterOperator, FlatMapOperator, MapOperator } from './basic-operators.js';
 import { copyUserFunction } from './function-copy.js';
 import { ProcessOperator } from './process-operator.js';
 import { ReduceOperator } from './reduce-operator.js';
 import { SinkOperator } from './sink-operator.js';
+import { TimestampsAndWatermarksOperator } from './timestamps-operator.js';
 import type { OperatorContext, StreamOperator } from './stream-operator.js';
 
 /**
@@ -24,6 +25,8 @@ export function createOperator(node: StreamNode, context: OperatorContext): Stre
       return new ProcessOperator(context, copyUserFunction(node.fn));
     case 'reduce':
       return new ReduceOperator(context, copyUserFunction(node.fn));
+    case 'timestamps':
+      return new TimestampsAndWatermarksOperator(context, node.fn as WatermarkStrategy<unknown>);
     case 'sink':
       return new SinkOperator(context, node.fn as Sink<unknown, unknown>);
     case 'source':

@@ -9,12 +9,27 @@ export class Output {
   static readonly NONE = new Output([], new Map());
 
   private readonly single: Input | null;
+  /** Every reader of any output, once: watermarks and watermark status go to side outputs too, as in Flink. */
+  private readonly all: readonly Input[];
 
   constructor(
     private readonly main: readonly Input[],
     private readonly sides: ReadonlyMap<string, readonly Input[]>,
   ) {
     this.single = main.length === 1 ? main[0]! : null;
+    this.all = [...new Set([...main, ...[...sides.values()].flat()])];
+  }
+
+  /** Event time has reached `watermark` at this operator's output. */
+  emitWatermark(watermark: number): void {
+    const all = this.all;
+    for (let i = 0; i < all.length; i++) all[i]!.processWatermark(watermark);
+  }
+
+  /** The operator's input went idle or active again: readers leave it out of their watermark meanwhile. */
+  emitWatermarkStatus(idle: boolean): void {
+    const all = this.all;
+    for (let i = 0; i < all.length; i++) all[i]!.processWatermarkStatus(idle);
   }
 
   collect(value: unknown, timestamp: number): void {

@@ -6,13 +6,20 @@
 import type { KeySelector } from '@sage/core';
 import type { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
+import { IllegalOperatorUsage } from '@sage/core';
 import { Output } from './output.js';
+import { InternalTimerService, type Triggerable } from '../time/internal-timer-service.js';
+import type { ProcessingTimeService } from '../time/processing-time-service.js';
 import type { OperatorSnapshotInProgress } from '../checkpoint/operator-snapshot.js';
 import type { RestoredOperatorState } from '../checkpoint/task-restore.js';
 
 /** Anything a chain can feed a record into: an operator, or a RecordWriter to the network. */
 export interface Input {
   processElement(value: unknown, timestamp: number): void;
+  /** Event time reached `watermark`: no record with a lower or equal timestamp follows. */
+  processWatermark(watermark: number): void;
+  /** The input stopped (idle) or started again taking part in event time. */
+  processWatermarkStatus(idle: boolean): void;
 }
 
 export interface OperatorContext {
@@ -28,6 +35,10 @@ export interface OperatorContext {
   readonly keySelector: KeySelector<unknown, unknown> | null;
   readonly keyedBackend: HeapKeyedStateBackend | null;
   readonly metrics: TaskMetrics;
+  /** The clock and processing-time timers, which fire in the task's mailbox. */
+  readonly processingTime: ProcessingTimeService;
+  /** See ExecutionConfig.setAutoWatermarkInterval. */
+  readonly autoWatermarkIntervalMs: number;
   /** This subtask's share of the operator's state in the checkpoint the task restores from, if any. */
   readonly restoredState: RestoredOperatorState | undefined;
 }
@@ -42,6 +53,9 @@ export abstract class StreamOperator implements Input {
   output: Output = Output.NONE;
   protected readonly keySelector: KeySelector<unknown, unknown> | null;
   protected readonly backend: HeapKeyedStateBackend | null;
+  /** The last watermark this operator received. */
+  currentWatermark = Number.NEGATIVE_INFINITY;
+  private readonly timerServices: InternalTimerService[] = [];
 
   constructor(readonly context: OperatorContext) {
     this.keySelector = context.keySelector;
@@ -49,6 +63,31 @@ export abstract class StreamOperator implements Input {
   }
 
   abstract processElement(value: unknown, timestamp: number): void;
+
+  /** Fires the event-time timers the watermark passes, then forwards it: what they emit comes before it. */
+  processWatermark(watermark: number): void {
+    this.currentWatermark = watermark;
+    const services = this.timerServices;
+    for (let i = 0; i < services.length; i++) services[i]!.advanceWatermark(watermark);
+    this.output.emitWatermark(watermark);
+  }
+
+  processWatermarkStatus(idle: boolean): void {
+    this.output.emitWatermarkStatus(idle);
+  }
+
+  /**
+   * The operator's timers named `name` (a keyed operator may keep several services apart); timers
+   * of a restored checkpoint come back with its keyed state. Create services in open().
+   */
+  protected getInternalTimerService(name: string, triggerable: Triggerable): InternalTimerService {
+    if (this.backend === null) {
+      throw new IllegalOperatorUsage(`Operator '${this.context.operatorName}' uses timers, but its input is not keyed: timers need keyBy(...) before the operator`);
+    }
+    const service = new InternalTimerService(name, this.backend, this.context.processingTime, triggerable);
+    this.timerServices.push(service);
+    return service;
+  }
 
   async open(): Promise<void> {}
 

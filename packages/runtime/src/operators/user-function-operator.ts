@@ -25,6 +25,13 @@ export abstract class UserFunctionOperator extends StreamOperator {
     if (typeof rich === 'object' && rich !== null && typeof rich.close === 'function') await rich.close();
   }
 
+  /** Like method(), for a method the function may leave out; a plain function has none. */
+  protected optionalMethod<F extends (...args: any[]) => any>(name: string): F | undefined {
+    const fn = this.userFunction as Record<string, unknown>;
+    if (typeof fn !== 'object' || fn === null || typeof fn[name] !== 'function') return undefined;
+    return (fn[name] as F).bind(fn) as F;
+  }
+
   /** The user's method as a plain function: `fn` itself, or `fn[method]` bound to its object. */
   protected method<F extends (...args: any[]) => any>(name: string): F {
     const fn = this.userFunction as Record<string, unknown> | F;

@@ -34,11 +34,21 @@ export class Watermark {
   constructor(readonly timestamp: number) {}
 }
 
+/**
+ * The channel's producer stops (IDLE) or starts again (ACTIVE) taking part in event time: while idle,
+ * its channel is left out of the consumer's minimum watermark (Flink's WatermarkStatus).
+ */
+export class WatermarkStatus {
+  static readonly IDLE = new WatermarkStatus(true);
+  static readonly ACTIVE = new WatermarkStatus(false);
+  private constructor(readonly idle: boolean) {}
+}
+
 /** The producer of this channel has finished; nothing follows. */
 export class EndOfPartition {
   static readonly INSTANCE = new EndOfPartition();
   private constructor() {}
 }
 
-export type StreamEvent = CheckpointBarrier | Watermark | EndOfPartition;
+export type StreamEvent = CheckpointBarrier | Watermark | WatermarkStatus | EndOfPartition;
 export type StreamElement = RecordBatch | StreamEvent;

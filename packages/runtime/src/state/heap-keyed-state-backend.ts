@@ -98,6 +98,14 @@ export class HeapKeyedStateBackend {
     return state as StateFor<D>;
   }
 
+  /**
+   * A table for state the runtime keeps per key (timers, window bookkeeping), snapshotted and restored
+   * with the user's state. Its values must be plain data: arrays, objects, numbers, strings.
+   */
+  internalTable(name: string): StateTable {
+    return this.table(name, 'value');
+  }
+
   /** Every table, for snapshots. */
   stateTables(): IterableIterator<StateTable> {
     return this.tables.values();

@@ -2,13 +2,23 @@
  * Builds and runs the operators of one JobGraph vertex for one subtask. Operators are wired back to
  * front: each gets an Output over the chained operators and record writers that read it.
  */
-import { keyGroupRangeForSubtask, type JobGraph, type JobVertexDescriptor, type KeySelector } from '@sage/core';
+import {
+  DEFAULT_AUTO_WATERMARK_INTERVAL_MS,
+  keyGroupRangeForSubtask,
+  type JobGraph,
+  type JobVertexDescriptor,
+  type KeySelector,
+  type OperatorDescriptor,
+  type WatermarkStrategy,
+} from '@sage/core';
 import type { RecordWriter } from '../network/record-writer.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import { createOperator } from '../operators/operator-factory.js';
 import { Output } from '../operators/output.js';
 import { SinkOperator } from '../operators/sink-operator.js';
-import type { Input, StreamOperator } from '../operators/stream-operator.js';
+import type { Input, OperatorContext, StreamOperator } from '../operators/stream-operator.js';
+import { TimestampsAndWatermarksOperator } from '../operators/timestamps-operator.js';
+import type { ProcessingTimeService } from '../time/processing-time-service.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
 import type { Signal } from './signal.js';
 import type { OperatorSnapshotInProgress } from '../checkpoint/operator-snapshot.js';
@@ -23,6 +33,7 @@ export interface ChainSpec {
   /** This subtask's writer for each outgoing job edge, by edge id. */
   readonly writers: ReadonlyMap<number, RecordWriter>;
   readonly metrics: TaskMetrics;
+  readonly processingTime: ProcessingTimeService;
   /** State restored from a checkpoint, by operator uid; empty on a fresh start. */
   readonly restored: ReadonlyMap<string, RestoredOperatorState>;
 }
@@ -46,6 +57,14 @@ export class OperatorChain {
       const output = this.outputOf(descriptor.nodeId, spec, built);
       if (node.kind === 'source') {
         headOutput = output;
+        const strategy = node.watermarkStrategy as WatermarkStrategy<unknown> | undefined;
+        if (strategy !== undefined) {
+          // The source's event time: the records' timestamps and watermarks, made right behind the reader.
+          const timestamps = new TimestampsAndWatermarksOperator(this.contextOf(spec, descriptor, null, null, undefined), strategy);
+          timestamps.output = output;
+          this.operators.unshift(timestamps);
+          headOutput = new Output([timestamps], new Map());
+        }
         continue;
       }
       const keySelector = (node.keySelector as KeySelector<unknown, unknown> | undefined) ?? null;
@@ -59,26 +78,39 @@ export class OperatorChain {
               descriptor.name,
             );
       if (keyedBackend !== null && restoredState !== undefined) keyedBackend.restore(restoredState.keyed);
-      const operator = createOperator(node, {
-        jobName: jobGraph.name,
-        jobId: spec.jobId,
-        operatorName: descriptor.name,
-        operatorUid: descriptor.uid,
-        subtaskIndex: spec.subtaskIndex,
-        parallelism: vertex.parallelism,
-        maxParallelism: vertex.maxParallelism,
-        attemptNumber: spec.attemptNumber,
-        keySelector,
-        keyedBackend,
-        metrics: spec.metrics,
-        restoredState,
-      });
+      const operator = createOperator(node, this.contextOf(spec, descriptor, keySelector, keyedBackend, restoredState));
       operator.output = output;
       built.set(descriptor.nodeId, operator);
       this.operators.unshift(operator);
     }
     this.sinks = this.operators.filter((op): op is SinkOperator => op instanceof SinkOperator);
     this.input = headOutput ? new OutputInput(headOutput) : this.operators[0]!;
+  }
+
+  private contextOf(
+    spec: ChainSpec,
+    descriptor: OperatorDescriptor,
+    keySelector: KeySelector<unknown, unknown> | null,
+    keyedBackend: HeapKeyedStateBackend | null,
+    restoredState: RestoredOperatorState | undefined,
+  ): OperatorContext {
+    const { jobGraph, vertex } = spec;
+    return {
+      jobName: jobGraph.name,
+      jobId: spec.jobId,
+      operatorName: descriptor.name,
+      operatorUid: descriptor.uid,
+      subtaskIndex: spec.subtaskIndex,
+      parallelism: vertex.parallelism,
+      maxParallelism: vertex.maxParallelism,
+      attemptNumber: spec.attemptNumber,
+      keySelector,
+      keyedBackend,
+      metrics: spec.metrics,
+      processingTime: spec.processingTime,
+      autoWatermarkIntervalMs: jobGraph.descriptor.execution.autoWatermarkIntervalMs ?? DEFAULT_AUTO_WATERMARK_INTERVAL_MS,
+      restoredState,
+    };
   }
 
   /** Opens tail first, so every operator's downstream is ready before it can emit. */
@@ -183,5 +215,13 @@ class OutputInput implements Input {
 
   processElement(value: unknown, timestamp: number): void {
     this.output.collect(value, timestamp);
+  }
+
+  processWatermark(watermark: number): void {
+    this.output.emitWatermark(watermark);
+  }
+
+  processWatermarkStatus(idle: boolean): void {
+    this.output.emitWatermarkStatus(idle);
   }
 }

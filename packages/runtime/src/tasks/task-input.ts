@@ -9,7 +9,8 @@ import type { ReaderOutput, SourceReader } from '@sage/core';
 import type { InputGate } from '../network/input-gate.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import type { Input } from '../operators/stream-operator.js';
-import { CheckpointBarrier, EndOfPartition, NO_TIMESTAMP, RecordBatch } from '../records/stream-elements.js';
+import { CheckpointBarrier, EndOfPartition, NO_TIMESTAMP, RecordBatch, Watermark, WatermarkStatus } from '../records/stream-elements.js';
+import { StatusWatermarkValve } from '../time/status-watermark-valve.js';
 import type { BarrierAligner } from '../checkpoint/barrier-aligner.js';
 import { SliceCheck } from './event-loop-fairness.js';
 import type { Signal } from './signal.js';
@@ -32,7 +33,10 @@ export class SourceInput implements TaskInput, ReaderOutput<unknown> {
   ) {}
 
   processInput(): InputStatus {
-    return this.reader.pollNext(this);
+    const status = this.reader.pollNext(this);
+    // The end of a source is the end of its event time: every window and timer downstream may fire.
+    if (status === 'end') this.chain.processWatermark(Number.POSITIVE_INFINITY);
+    return status;
   }
 
   collect(value: unknown, timestamp?: number): boolean {
@@ -54,6 +58,7 @@ export class NetworkInput implements TaskInput {
   /** A batch the last step stopped in the middle of, and where it stopped: it goes on before any poll. */
   private partial: RecordBatch | undefined = undefined;
   private partialFrom = 0;
+  private readonly valve: StatusWatermarkValve;
 
   constructor(
     private readonly gate: InputGate,
@@ -63,7 +68,9 @@ export class NetworkInput implements TaskInput {
     private readonly aligner: BarrierAligner | undefined,
     /** Called once a checkpoint's barriers are aligned; the task snapshots before its next input. */
     private readonly onAligned: ((barrier: CheckpointBarrier) => void) | undefined,
-  ) {}
+  ) {
+    this.valve = new StatusWatermarkValve(gate.size, chain);
+  }
 
   processInput(): InputStatus {
     const partial = this.partial;
@@ -83,13 +90,21 @@ export class NetworkInput implements TaskInput {
       if (aligned) this.onAligned!(aligned);
       return 'more';
     }
+    if (element instanceof Watermark) {
+      this.valve.inputWatermark(element.timestamp, this.gate.lastChannel);
+      return 'more';
+    }
+    if (element instanceof WatermarkStatus) {
+      this.valve.inputStatus(element.idle, this.gate.lastChannel);
+      return 'more';
+    }
     if (element instanceof EndOfPartition) {
+      this.valve.channelEnded(this.gate.lastChannel);
       const ended = this.gate.markEnded(this.gate.lastChannel);
       const aligned = this.aligner?.onEndOfPartition();
       if (aligned) this.onAligned!(aligned);
       return ended ? 'end' : 'more';
     }
-    // Watermarks arrive here once event time is enabled.
     return 'more';
   }
 

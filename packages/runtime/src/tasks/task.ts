@@ -19,6 +19,7 @@ import { shouldYield, yieldToEventLoop } from './event-loop-fairness.js';
 import { OperatorChain } from './operator-chain.js';
 import { Mailbox } from './mailbox.js';
 import { Signal } from './signal.js';
+import { MailboxProcessingTimeService } from '../time/processing-time-service.js';
 import { NetworkInput, SourceInput, type TaskInput } from './task-input.js';
 
 /** FINISHING: input done and results prepared, waiting for the job-wide commit. */
@@ -124,6 +125,7 @@ export class Task {
   private readonly signal = new Signal();
   /** Actions to run in the task's loop, between inputs. */
   readonly mailbox = new Mailbox(this.signal);
+  private readonly processingTime = new MailboxProcessingTimeService(this.mailbox);
   private canceled = false;
   private readonly canceledPromise: Promise<false>;
   private resolveCanceled!: (value: false) => void;
@@ -165,7 +167,13 @@ export class Task {
     try {
       this.transition('DEPLOYING');
       const restored = await this.loadRestoredState();
-      chain = new OperatorChain({ ...this.spec, vertex: this.spec.jobGraph.vertex(this.spec.vertexId), metrics: this.metrics, restored });
+      chain = new OperatorChain({
+        ...this.spec,
+        vertex: this.spec.jobGraph.vertex(this.spec.vertexId),
+        metrics: this.metrics,
+        processingTime: this.processingTime,
+        restored,
+      });
       this.chain = chain;
       this.metrics.attachWriters(chain.outputWriters);
       await chain.open();
@@ -175,6 +183,7 @@ export class Task {
       this.transition('RUNNING');
       await this.loop(chain, input);
       this.inputEnded = true;
+      this.processingTime.shutdown();
       // A checkpoint aligned by the last EndOfPartition is still in the mailbox.
       await this.mailbox.runAll();
       this.completeAsyncCheckpoints();
@@ -193,6 +202,7 @@ export class Task {
       await chain.close();
       this.transition('FINISHED');
     } catch (error) {
+      this.processingTime.shutdown();
       for (const checkpoint of this.asyncCheckpoints.splice(0)) checkpoint.abandon();
       await reader?.close().catch(() => {});
       await chain?.close().catch(() => {});

@@ -18,6 +18,7 @@ import {
   NO_TIMESTAMP,
   RecordBatch,
   Watermark,
+  WatermarkStatus,
   type StreamEvent,
 } from '@sage/runtime';
 import type { ExchangeBuffer, ExchangeBuffer__Output } from '@sage/rpc';
@@ -260,6 +261,7 @@ export const decodeBatch = decodeRecords;
 export function encodeEvent(event: StreamEvent): ExchangeBuffer {
   if (event instanceof CheckpointBarrier) return { barrier: { checkpointId: event.checkpointId, timestamp: event.timestamp } };
   if (event instanceof Watermark) return { watermark: { timestamp: event.timestamp } };
+  if (event instanceof WatermarkStatus) return { watermarkStatus: { idle: event.idle } };
   if (event instanceof EndOfPartition) return { endOfPartition: {} };
   throw new TypeError(`Cannot encode stream element ${String(event)}`);
 }
@@ -273,6 +275,8 @@ export function decodeMessage(buffer: ExchangeBuffer__Output): StreamEvent | Buf
       return new CheckpointBarrier(buffer.barrier!.checkpointId, buffer.barrier!.timestamp);
     case 'watermark':
       return new Watermark(buffer.watermark!.timestamp);
+    case 'watermarkStatus':
+      return buffer.watermarkStatus!.idle ? WatermarkStatus.IDLE : WatermarkStatus.ACTIVE;
     case 'endOfPartition':
       return EndOfPartition.INSTANCE;
     default:

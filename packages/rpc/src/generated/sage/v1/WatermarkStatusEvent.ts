@@ -1,0 +1,10 @@
+// Original file: ../../proto/sage/v1/exchange.proto
+
+
+export interface WatermarkStatusEvent {
+  'idle'?: (boolean);
+}
+
+export interface WatermarkStatusEvent__Output {
+  'idle': (boolean);
+}

@@ -60,6 +60,7 @@ export type {
   Boundedness,
   InputStatus,
   ReaderOutput,
+  SourceOutput,
   Source,
   SourceReader,
   SourceReaderContext,

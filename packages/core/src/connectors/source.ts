@@ -23,7 +23,8 @@ export interface SourceReaderContext {
   readonly restoredState: readonly unknown[] | undefined;
 }
 
-export interface ReaderOutput<T> {
+/** Where a reader emits the records of one split (Flink's SourceOutput). */
+export interface SourceOutput<T> {
   /**
    * Emits one record; `timestamp` is its event time in epoch milliseconds, if it has one. Answers
    * false when the task needs pollNext to return (as Node's `stream.write()` answers false): the
@@ -33,6 +34,35 @@ export interface ReaderOutput<T> {
    * the end of its poll.
    */
   collect(value: T, timestamp?: number): boolean;
+  /**
+   * For readers that know event time themselves (a watermark from the external system): no record
+   * with a timestamp at or below `watermark` follows from this output. Generators of the job's
+   * WatermarkStrategy emit through the same path.
+   */
+  emitWatermark?(watermark: number): void;
+  /** This output has no data for now: it no longer holds the source's watermark back. */
+  markIdle?(): void;
+  markActive?(): void;
+}
+
+/**
+ * What a reader emits into. Records collected here share one watermark generator for the subtask.
+ * A reader of several splits (Kafka partitions, file splits) emits each split's records through the
+ * split's own output instead, so that each split gets its own generator and the source's watermark
+ * is the minimum over its active splits: one slow partition holds it back, an idle one does not.
+ * The split methods are optional so that a plain object with collect() serves in tests; readers
+ * fall back to this output when they are missing: `output.createOutputForSplit?.(id) ?? output`.
+ */
+export interface ReaderOutput<T> extends SourceOutput<T> {
+  /**
+   * The output for split `splitId`, created at the first call and the same object after. Create it
+   * when the reader takes the split on, before its first record: a split with no output does not
+   * hold the watermark back. Once a reader has created one, records collected on the ReaderOutput
+   * itself feed no generator.
+   */
+  createOutputForSplit?(splitId: string): SourceOutput<T>;
+  /** The split is finished: it stops counting for the source's watermark (as +Infinity would). */
+  releaseOutputForSplit?(splitId: string): void;
 }
 
 export interface SourceReader<T, SplitState = unknown> {

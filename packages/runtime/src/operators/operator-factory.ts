@@ -1,16 +1,16 @@
-import type { Sink, StreamNode, WatermarkStrategy } from '@sage/core';
+import type { Sink, Source, StreamNode, WatermarkStrategy } from '@sage/core';
 import { FilterOperator, FlatMapOperator, MapOperator } from './basic-operators.js';
 import { copyUserFunction } from './function-copy.js';
 import { ProcessOperator } from './process-operator.js';
 import { ReduceOperator } from './reduce-operator.js';
 import { SinkOperator } from './sink-operator.js';
+import { SourceOperator } from '../source/source-operator.js';
 import { TimestampsAndWatermarksOperator } from './timestamps-operator.js';
 import type { OperatorContext, StreamOperator } from './stream-operator.js';
 
 /**
- * The operator that runs a stream node, with its own copy of the user function. Sources are not
- * operators (their task drives a SourceReader); sources and sinks are shared objects that create a
- * reader or writer per subtask.
+ * The operator that runs a stream node, with its own copy of the user function. Sources and sinks
+ * are shared objects that create a reader or writer per subtask.
  */
 export function createOperator(node: StreamNode, context: OperatorContext): StreamOperator {
   switch (node.kind) {
@@ -30,6 +30,6 @@ export function createOperator(node: StreamNode, context: OperatorContext): Stre
     case 'sink':
       return new SinkOperator(context, node.fn as Sink<unknown, unknown>);
     case 'source':
-      throw new Error(`Source '${node.name}' is driven by its task, not run as an operator`);
+      return new SourceOperator(context, node.fn as Source<unknown, unknown>, node.watermarkStrategy as WatermarkStrategy<unknown> | undefined);
   }
 }

@@ -9,7 +9,6 @@ import {
   type JobVertexDescriptor,
   type KeySelector,
   type OperatorDescriptor,
-  type WatermarkStrategy,
 } from '@sage/core';
 import type { RecordWriter } from '../network/record-writer.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
@@ -17,7 +16,6 @@ import { createOperator } from '../operators/operator-factory.js';
 import { Output } from '../operators/output.js';
 import { SinkOperator } from '../operators/sink-operator.js';
 import type { Input, OperatorContext, StreamOperator } from '../operators/stream-operator.js';
-import { TimestampsAndWatermarksOperator } from '../operators/timestamps-operator.js';
 import type { ProcessingTimeService } from '../time/processing-time-service.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
 import type { Signal } from './signal.js';
@@ -39,9 +37,9 @@ export interface ChainSpec {
 }
 
 export class OperatorChain {
-  /** Operators in chain order (head first); a source vertex's source is not among them. */
+  /** Operators in chain order (head first); a source vertex's head is its SourceOperator. */
   readonly operators: StreamOperator[] = [];
-  /** Where the head's records go: the source's output for a source vertex, the head operator otherwise. */
+  /** The head operator: where a network input feeds records. */
   readonly input: Input;
   private readonly writers: RecordWriter[];
   private readonly sinks: SinkOperator[];
@@ -50,23 +48,10 @@ export class OperatorChain {
     const { jobGraph, vertex } = spec;
     this.writers = [...spec.writers.values()];
     const built = new Map<number, StreamOperator>();
-    let headOutput: Output | undefined;
     for (let i = vertex.operators.length - 1; i >= 0; i--) {
       const descriptor = vertex.operators[i]!;
       const node = jobGraph.node(descriptor.nodeId);
       const output = this.outputOf(descriptor.nodeId, spec, built);
-      if (node.kind === 'source') {
-        headOutput = output;
-        const strategy = node.watermarkStrategy as WatermarkStrategy<unknown> | undefined;
-        if (strategy !== undefined) {
-          // The source's event time: the records' timestamps and watermarks, made right behind the reader.
-          const timestamps = new TimestampsAndWatermarksOperator(this.contextOf(spec, descriptor, null, null, undefined), strategy);
-          timestamps.output = output;
-          this.operators.unshift(timestamps);
-          headOutput = new Output([timestamps], new Map());
-        }
-        continue;
-      }
       const keySelector = (node.keySelector as KeySelector<unknown, unknown> | undefined) ?? null;
       const restoredState = spec.restored.get(descriptor.uid);
       const keyedBackend =
@@ -84,7 +69,7 @@ export class OperatorChain {
       this.operators.unshift(operator);
     }
     this.sinks = this.operators.filter((op): op is SinkOperator => op instanceof SinkOperator);
-    this.input = headOutput ? new OutputInput(headOutput) : this.operators[0]!;
+    this.input = this.operators[0]!;
   }
 
   private contextOf(
@@ -206,22 +191,5 @@ export class OperatorChain {
       if (edge.sourceOperator === nodeId) add(edge.sideOutput, spec.writers.get(edge.id)!);
     }
     return new Output(main, sides);
-  }
-}
-
-/** Lets a source emit into its chain through the same Input interface operators use. */
-class OutputInput implements Input {
-  constructor(private readonly output: Output) {}
-
-  processElement(value: unknown, timestamp: number): void {
-    this.output.collect(value, timestamp);
-  }
-
-  processWatermark(watermark: number): void {
-    this.output.emitWatermark(watermark);
-  }
-
-  processWatermarkStatus(idle: boolean): void {
-    this.output.emitWatermarkStatus(idle);
   }
 }

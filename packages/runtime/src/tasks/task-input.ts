@@ -1,17 +1,17 @@
 /**
- * What a task's loop pulls from: a SourceReader for source vertices, the InputGate for all others.
- * processInput() handles one unit (one poll of the reader, one buffer or event from the gate) with
- * plain calls and says whether there is more. A unit ends early once the task's time slice is spent
- * (SliceCheck), so the loop flushes on the buffer timeout and yields whatever a record costs: the
- * reader is told through collect()'s answer, a network batch is taken up again where it stopped.
+ * What a task's loop pulls from: its source operator's reader for source vertices, the InputGate for
+ * all others. processInput() handles one unit (one poll of the reader, one buffer or event from the
+ * gate) with plain calls and says whether there is more. A unit ends early once the task's time slice
+ * is spent (SliceCheck), so the loop flushes on the buffer timeout and yields whatever a record costs:
+ * the reader is told through collect()'s answer, a network batch is taken up again where it stopped.
  */
-import type { ReaderOutput, SourceReader } from '@sage/core';
 import type { InputGate } from '../network/input-gate.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import type { Input } from '../operators/stream-operator.js';
-import { CheckpointBarrier, EndOfPartition, NO_TIMESTAMP, RecordBatch, Watermark, WatermarkStatus } from '../records/stream-elements.js';
+import { CheckpointBarrier, EndOfPartition, RecordBatch, Watermark, WatermarkStatus } from '../records/stream-elements.js';
 import { StatusWatermarkValve } from '../time/status-watermark-valve.js';
 import type { BarrierAligner } from '../checkpoint/barrier-aligner.js';
+import type { SourceOperator } from '../source/source-operator.js';
 import { SliceCheck } from './event-loop-fairness.js';
 import type { Signal } from './signal.js';
 
@@ -21,36 +21,36 @@ export interface TaskInput {
   processInput(): InputStatus;
   /** Notifies `signal` when processInput may have something again. */
   notifyWhenAvailable(signal: Signal): void;
+  /**
+   * The CheckpointCoordinator triggered a checkpoint at this task (run in the mailbox): the barrier to
+   * snapshot at now, or undefined while it waits for records still in the input's channels.
+   */
+  startCheckpoint(barrier: CheckpointBarrier): CheckpointBarrier | undefined;
+  /** A checkpoint was aborted: the input stops waiting for its barriers. */
+  abortCheckpoint(checkpointId: number): void;
 }
 
-export class SourceInput implements TaskInput, ReaderOutput<unknown> {
-  private readonly slice = new SliceCheck();
-
-  constructor(
-    readonly reader: SourceReader<unknown, unknown>,
-    private readonly chain: Input,
-    private readonly metrics: TaskMetrics,
-  ) {}
+/** A source vertex's input: polls of its SourceOperator's reader, where checkpoints start. */
+export class SourceInput implements TaskInput {
+  constructor(private readonly source: SourceOperator) {}
 
   processInput(): InputStatus {
-    const status = this.reader.pollNext(this);
-    // The end of a source is the end of its event time: every window and timer downstream may fire.
-    if (status === 'end') this.chain.processWatermark(Number.POSITIVE_INFINITY);
-    return status;
-  }
-
-  collect(value: unknown, timestamp?: number): boolean {
-    this.metrics.recordsIn++;
-    this.chain.processElement(value, timestamp === undefined ? NO_TIMESTAMP : timestamp);
-    return !this.slice.recordDone();
+    return this.source.pollNext();
   }
 
   notifyWhenAvailable(signal: Signal): void {
-    this.reader.isAvailable().then(
+    this.source.isAvailable().then(
       () => signal.notify(),
       () => signal.notify(),
     );
   }
+
+  /** Between two polls of the reader: the snapshot is taken at once. */
+  startCheckpoint(barrier: CheckpointBarrier): CheckpointBarrier {
+    return barrier;
+  }
+
+  abortCheckpoint(): void {}
 }
 
 export class NetworkInput implements TaskInput {
@@ -132,6 +132,15 @@ export class NetworkInput implements TaskInput {
       }
     }
     this.metrics.recordsIn += i - from;
+  }
+
+  /** Every upstream subtask has ended (FLIP-147): the snapshot waits for the records still in the channels. */
+  startCheckpoint(barrier: CheckpointBarrier): CheckpointBarrier | undefined {
+    return this.aligner?.startAlignment(barrier) ?? undefined;
+  }
+
+  abortCheckpoint(checkpointId: number): void {
+    if (this.aligner?.pendingCheckpointId === checkpointId) this.aligner.abandon();
   }
 
   notifyWhenAvailable(signal: Signal): void {

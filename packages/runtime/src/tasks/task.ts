@@ -5,7 +5,7 @@
  * and runs between two inputs, never in the middle of a record.
  */
 import { performance } from 'node:perf_hooks';
-import { SageError, type CheckpointingMode, type JobGraph, type Source, type SourceReader } from '@sage/core';
+import { SageError, type CheckpointingMode, type JobGraph, type Source } from '@sage/core';
 import { finalStateNamespace, type CheckpointStorage, type StateHandle } from '../checkpoint/checkpoint-storage.js';
 import { BarrierAligner } from '../checkpoint/barrier-aligner.js';
 import { AsyncCheckpoint, SNAPSHOT_SLICE_MS, type CheckpointTarget } from '../checkpoint/async-checkpoint.js';
@@ -21,6 +21,7 @@ import { Mailbox } from './mailbox.js';
 import { Signal } from './signal.js';
 import { MailboxProcessingTimeService } from '../time/processing-time-service.js';
 import { NetworkInput, SourceInput, type TaskInput } from './task-input.js';
+import { SourceOperator } from '../source/source-operator.js';
 
 /** FINISHING: input done and results prepared, waiting for the job-wide commit. */
 export type TaskState = 'CREATED' | 'DEPLOYING' | 'RUNNING' | 'FINISHING' | 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -131,8 +132,7 @@ export class Task {
   private resolveCanceled!: (value: false) => void;
   private readonly listeners: ((task: Task) => void)[] = [];
   private chain: OperatorChain | undefined;
-  private reader: SourceReader<unknown, unknown> | undefined;
-  private aligner: BarrierAligner | undefined;
+  private input: TaskInput | undefined;
   /** Set once the loop has seen the end of input: mails put after that are never run. */
   private inputEnded = false;
   /** Checkpoint writes not yet acknowledged: the final state is reported after them. */
@@ -163,7 +163,6 @@ export class Task {
   /** Runs the task to its end. Resolves when it finished or was cancelled; rejects with a TaskFailure. */
   async run(): Promise<void> {
     let chain: OperatorChain | undefined;
-    let reader: SourceReader<unknown, unknown> | undefined;
     try {
       this.transition('DEPLOYING');
       const restored = await this.loadRestoredState();
@@ -176,9 +175,9 @@ export class Task {
       });
       this.chain = chain;
       this.metrics.attachWriters(chain.outputWriters);
+      // A source operator starts its reader here, after the operators behind it are ready.
       await chain.open();
-      const input = await this.createInput(chain, restored);
-      if (input instanceof SourceInput) reader = this.reader = input.reader;
+      const input = (this.input = this.createInput(chain));
       this.checkCanceled();
       this.transition('RUNNING');
       await this.loop(chain, input);
@@ -198,13 +197,11 @@ export class Task {
         if (!commit) throw new TaskCanceled(this.name);
         await chain.commitFinal();
       }
-      await reader?.close();
       await chain.close();
       this.transition('FINISHED');
     } catch (error) {
       this.processingTime.shutdown();
       for (const checkpoint of this.asyncCheckpoints.splice(0)) checkpoint.abandon();
-      await reader?.close().catch(() => {});
       await chain?.close().catch(() => {});
       if (error instanceof TaskCanceled || this.canceled) {
         this.transition('CANCELED');
@@ -224,13 +221,15 @@ export class Task {
   }
 
   /**
-   * Checkpoint `checkpointId` starts at this source task: between two polls of the reader, the task
-   * snapshots, emits the barrier, and acknowledges once its state is stored. Declined when not running.
+   * Checkpoint `checkpointId` starts at this task: a source task snapshots between two polls of its
+   * reader, emits the barrier, and acknowledges once its state is stored; a task whose every upstream
+   * subtask has ended snapshots once the records still in its channels are through. Declined when not running.
    */
   triggerCheckpoint(checkpointId: number, timestamp: number): void {
     const checkpointing = this.spec.checkpointing;
     if (checkpointing === undefined) return;
-    if (this.state !== 'RUNNING' || this.inputEnded || (this.reader === undefined && this.aligner === undefined)) {
+    const input = this.input;
+    if (this.state !== 'RUNNING' || this.inputEnded || input === undefined) {
       const why = this.state !== 'RUNNING' ? `it is ${this.state}` : this.inputEnded ? 'it has reached the end of its input' : 'it has no input to align';
       checkpointing.responder.decline(
         checkpointId,
@@ -241,13 +240,8 @@ export class Task {
       return;
     }
     const barrier = new CheckpointBarrier(checkpointId, timestamp);
-    if (this.reader !== undefined) {
-      this.mailbox.put(() => this.performCheckpoint(barrier));
-      return;
-    }
-    // A task whose every upstream subtask has ended: the snapshot waits for the records still in its channels.
     this.mailbox.put(() => {
-      const aligned = this.aligner!.startAlignment(barrier);
+      const aligned = input.startCheckpoint(barrier);
       if (aligned) return this.performCheckpoint(aligned);
     });
   }
@@ -260,7 +254,6 @@ export class Task {
       this.mailbox.put(async () => {
         try {
           await this.chain?.notifyCheckpointComplete(checkpointId);
-          await this.reader?.notifyCheckpointComplete?.(checkpointId);
           resolve();
         } catch (error) {
           reject(error as Error);
@@ -273,7 +266,7 @@ export class Task {
   /** An aborted checkpoint stops being aligned, so its blocked channels flow again. */
   notifyCheckpointAborted(checkpointId: number): void {
     this.mailbox.put(() => {
-      if (this.aligner?.pendingCheckpointId === checkpointId) this.aligner.abandon();
+      this.input?.abortCheckpoint(checkpointId);
       const index = this.asyncCheckpoints.findIndex((c) => c.checkpointId === checkpointId);
       if (index >= 0) this.asyncCheckpoints.splice(index, 1)[0]!.abandon();
     });
@@ -293,7 +286,7 @@ export class Task {
     }
     const chain = this.chain!;
     const started = Date.now();
-    const snapshots = await this.captureSnapshots(chain, barrier.checkpointId);
+    const snapshots = await chain.snapshotState(barrier.checkpointId);
     for (const writer of chain.outputWriters) writer.broadcastEvent(barrier);
     const checkpoint = new AsyncCheckpoint(barrier.checkpointId, snapshots, started);
     if (!checkpoint.hasKeyedState && this.asyncCheckpoints.length === 0) {
@@ -361,7 +354,7 @@ export class Task {
     const report = checkpointing?.responder.reportFinalState;
     if (checkpointing === undefined || report === undefined) return;
     const started = Date.now();
-    const snapshots = await this.captureSnapshots(chain, FINAL_SNAPSHOT_ID);
+    const snapshots = await chain.snapshotState(FINAL_SNAPSHOT_ID);
     // Nothing runs after the end of input, so the final state is serialized at once, not in slices.
     const final = new AsyncCheckpoint(FINAL_SNAPSHOT_ID, snapshots, started);
     final.serializeAll();
@@ -382,64 +375,29 @@ export class Task {
     });
   }
 
-  /** Every operator's state, and the source reader's position (between two polls), for one checkpoint. */
-  private async captureSnapshots(chain: OperatorChain, checkpointId: number) {
-    const snapshots = await chain.snapshotState(checkpointId);
-    const sourceUid = this.sourceUid();
-    if (this.reader !== undefined && sourceUid !== undefined) snapshots.set(sourceUid, { operatorState: this.reader.snapshotState(checkpointId) });
-    return snapshots;
-  }
-
-  private sourceUid(): string | undefined {
-    const vertex = this.spec.jobGraph.vertex(this.spec.vertexId);
-    const head = vertex.operators[0]!;
-    return head.kind === 'source' ? head.uid : undefined;
-  }
-
   private async loadRestoredState(): Promise<Map<string, RestoredOperatorState>> {
     const { restore, checkpointing, jobGraph, vertexId, subtaskIndex } = this.spec;
     if (restore === undefined) return new Map();
     if (checkpointing === undefined) throw new Error(`Task ${this.name} was given a checkpoint to restore but no checkpoint storage`);
     const vertex = jobGraph.vertex(vertexId);
-    const head = jobGraph.node(vertex.operators[0]!.nodeId);
     const unionUids = new Set<string>();
-    if (head.kind === 'source' && (head.fn as Source<unknown>).restoreMode === 'union') unionUids.add(vertex.operators[0]!.uid);
+    for (const operator of vertex.operators) {
+      const node = jobGraph.node(operator.nodeId);
+      if (node.kind === 'source' && (node.fn as Source<unknown>).restoreMode === 'union') unionUids.add(operator.uid);
+    }
     return loadRestoredState(restore, checkpointing.storage, vertex.operators.map((o) => o.uid), subtaskIndex, vertex.parallelism, vertex.maxParallelism, unionUids);
   }
 
-  private async createInput(chain: OperatorChain, restored: ReadonlyMap<string, RestoredOperatorState>): Promise<TaskInput> {
-    const { jobGraph, vertexId, subtaskIndex, attemptNumber, inputGate } = this.spec;
-    const vertex = jobGraph.vertex(vertexId);
-    const head = jobGraph.node(vertex.operators[0]!.nodeId);
-    if (head.kind === 'source') {
-      const source = head.fn as Source<unknown, unknown>;
-      const reader = source.createReader({
-        jobName: jobGraph.name,
-        jobId: this.spec.jobId,
-        subtaskIndex,
-        parallelism: vertex.parallelism,
-        attemptNumber,
-        restoredState: restored.get(vertex.operators[0]!.uid)?.operatorState,
-      });
-      try {
-        await reader.start();
-      } catch (error) {
-        // run() closes only the reader it got back; one that failed to start must close here, or its
-        // connections leak at every restart.
-        await reader.close().catch(() => {});
-        throw error;
-      }
-      return new SourceInput(reader, chain.input, this.metrics);
-    }
+  /** The head's input: its reader for a source operator, the input gate for any other. */
+  private createInput(chain: OperatorChain): TaskInput {
+    const head = chain.operators[0];
+    if (head instanceof SourceOperator) return new SourceInput(head);
+    const inputGate = this.spec.inputGate;
     if (inputGate === null) throw new Error(`Task ${this.name} has no input gate`);
     inputGate.setConsumer(this.signal);
-    if (this.spec.checkpointing !== undefined) {
-      this.aligner = new BarrierAligner(inputGate, this.spec.checkpointing.mode);
-      return new NetworkInput(inputGate, chain.input, this.metrics, this.aligner, (barrier) =>
-        this.mailbox.put(() => this.performCheckpoint(barrier)),
-      );
-    }
-    return new NetworkInput(inputGate, chain.input, this.metrics, undefined, undefined);
+    if (this.spec.checkpointing === undefined) return new NetworkInput(inputGate, chain.input, this.metrics, undefined, undefined);
+    const aligner = new BarrierAligner(inputGate, this.spec.checkpointing.mode);
+    return new NetworkInput(inputGate, chain.input, this.metrics, aligner, (barrier) => this.mailbox.put(() => this.performCheckpoint(barrier)));
   }
 
   /**

@@ -5,7 +5,7 @@
 // order (consumer/filterAbortedMessages.js assumes they are sorted by first offset).
 //
 // Usage: java -cp '<kafka libs>/*' ReadCommitted.java <bootstrap> <topic>
-// Output, one JSON object per line: {"partition":p,"offset":o,"key":b64|null,"value":b64|null} per
+// Output, one JSON object per line: {"partition":p,"offset":o,"timestamp":ms,"key":b64|null,"value":b64|null} per
 // record, then {"lastStable":{p:offset,...},"highWatermark":{p:offset,...}}.
 import java.time.Duration;
 import java.util.*;
@@ -36,6 +36,7 @@ public class ReadCommitted {
         if (System.currentTimeMillis() > deadline) throw new IllegalStateException("did not reach the end offsets " + end + " in 30 s");
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           out.append("{\"partition\":").append(r.partition()).append(",\"offset\":").append(r.offset())
+              .append(",\"timestamp\":").append(r.timestamp())
               .append(",\"key\":").append(r.key() == null ? "null" : "\"" + b64.encodeToString(r.key()) + "\"")
               .append(",\"value\":").append(r.value() == null ? "null" : "\"" + b64.encodeToString(r.value()) + "\"")
               .append("}\n");

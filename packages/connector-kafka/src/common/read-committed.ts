@@ -16,6 +16,8 @@ import { promisify } from 'node:util';
 export interface CommittedRecord {
   readonly partition: number;
   readonly offset: number;
+  /** The record's timestamp, epoch milliseconds. */
+  readonly timestamp: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
 }
@@ -54,8 +56,8 @@ export async function readCommitted(brokers: readonly string[], topic: string): 
       end = parsed as unknown as typeof end;
       continue;
     }
-    const { partition, offset, key, value } = parsed as { partition: number; offset: number; key: string | null; value: string | null };
-    records.push({ partition, offset, key: key === null ? null : Buffer.from(key, 'base64'), value: value === null ? null : Buffer.from(value, 'base64') });
+    const { partition, offset, timestamp, key, value } = parsed as { partition: number; offset: number; timestamp: number; key: string | null; value: string | null };
+    records.push({ partition, offset, timestamp, key: key === null ? null : Buffer.from(key, 'base64'), value: value === null ? null : Buffer.from(value, 'base64') });
   }
   if (end === undefined) throw new Error(`ReadCommitted.java printed no end offsets for '${topic}'`);
   const toMap = (offsets: Record<string, number>) => new Map(Object.entries(offsets).map(([p, o]) => [Number(p), o]));

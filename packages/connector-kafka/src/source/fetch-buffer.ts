@@ -5,6 +5,7 @@
  * fetch/partition-fetcher.ts), so a backpressured job stops fetching instead of buffering without
  * bound.
  */
+import type { SourceOutput } from '@sage/core';
 import type { FetchedRecords } from './fetch/fetched-records.js';
 
 /** A partition this reader owns, and how far it has got. */
@@ -17,6 +18,11 @@ export interface PartitionState {
   fetchPosition: number;
   /** Bounded mode: the offset the partition ends at. */
   readonly stoppingOffset: number | undefined;
+  /**
+   * Where the reader emits this partition's records: its own split output (its own watermark
+   * generator), set at the first poll after the reader took the partition on.
+   */
+  output?: SourceOutput<unknown>;
 }
 
 export interface FetchedChunk {

@@ -7,7 +7,7 @@
  * what was emitted. Offsets go to the consumer group only once the checkpoint holding them completes.
  */
 import { Kafka, logLevel as KafkaLogLevel, type Admin } from 'kafkajs';
-import type { InputStatus, ReaderOutput, SourceReader, SourceReaderContext } from '@sage/core';
+import type { InputStatus, ReaderOutput, SourceOutput, SourceReader, SourceReaderContext } from '@sage/core';
 import { createRecordDecoder, decodeFailure, NO_VALUE, type RecordDecoder } from './deserializers.js';
 import { BrokerConnections } from '../common/kafkajs-internals.js';
 import { KafkaSourceError } from './errors.js';
@@ -72,6 +72,9 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
   private discoveryTimer: NodeJS.Timeout | undefined;
   private discovery: Promise<void> | undefined;
   private closed = false;
+  /** Partitions that have their split output; fewer than `partitions` after a discovery, -1 before the first poll. */
+  private withOutputs = -1;
+  private markedIdle = false;
 
   constructor(
     private readonly options: ResolvedKafkaSourceOptions,
@@ -143,6 +146,7 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
 
   pollNext(output: ReaderOutput<unknown>): InputStatus {
     if (this.failure !== undefined) throw this.failure;
+    if (this.withOutputs !== this.partitions.size) this.createSplitOutputs(output);
     const buffer = this.buffer;
     let budget = RECORDS_PER_POLL;
     let chunk = buffer.peek();
@@ -152,6 +156,8 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
       if (chunk.next < chunk.end) break;
       // Past what the fetch left out after the chunk's last record (control records, aborted records).
       if (chunk.endPosition > chunk.split.position) chunk.split.position = chunk.endPosition;
+      // A finished partition no longer holds the watermark back (as if it were at +Infinity).
+      if (isFinished(chunk.split)) this.releaseSplitOutput(chunk.split, output);
       buffer.shift();
       chunk = buffer.peek();
     }
@@ -159,6 +165,33 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
     if (!buffer.isEmpty) return 'more';
     if (this.options.bounded && this.allFinished()) return 'end';
     return budget < RECORDS_PER_POLL ? 'more' : 'nothing';
+  }
+
+  /**
+   * Each partition emits through its own split output, created before its first record: a
+   * partition without data holds the source's watermark back (until withIdleness marks it idle),
+   * as a slow one should. A subtask that owns no partition says it is idle, so that it never holds
+   * event time back downstream; a partition found later makes it active again.
+   */
+  private createSplitOutputs(output: ReaderOutput<unknown>): void {
+    if (this.partitions.size === 0) {
+      if (!this.markedIdle) output.markIdle?.();
+      this.markedIdle = true;
+      this.withOutputs = 0;
+      return;
+    }
+    for (const [key, p] of this.partitions) {
+      if (p.output !== undefined) continue;
+      // A partition restored as finished emits nothing: it gets no output to hold anything back.
+      p.output = isFinished(p) ? output : (output.createOutputForSplit?.(key) ?? output);
+    }
+    this.withOutputs = this.partitions.size;
+  }
+
+  private releaseSplitOutput(p: PartitionState, output: ReaderOutput<unknown>): void {
+    if (p.output === output) return;
+    p.output = output;
+    output.releaseOutputForSplit?.(partitionKey(p.topic, p.partition));
   }
 
   isAvailable(): Promise<void> {
@@ -224,8 +257,9 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
    * around the loop: a deserializer's exception is handled for its record and the loop goes on; any
    * other exception (the chained operators run inside collect) propagates.
    */
-  private emitFrom(chunk: FetchedChunk, output: ReaderOutput<unknown>, budget: number): number {
+  private emitFrom(chunk: FetchedChunk, readerOutput: ReaderOutput<unknown>, budget: number): number {
     const { records, split } = chunk;
+    const output = split.output ?? readerOutput;
     const { offsets, timestamps } = records;
     const { topic, partition } = split;
     const decode = this.decode;
@@ -255,7 +289,7 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
     return i - first;
   }
 
-  private onDecodeError(chunk: FetchedChunk, index: number, error: unknown, output: ReaderOutput<unknown>): void {
+  private onDecodeError(chunk: FetchedChunk, index: number, error: unknown, output: SourceOutput<unknown>): void {
     const { records } = chunk;
     const { topic, partition } = chunk.split;
     const offset = records.offsets[index]!;

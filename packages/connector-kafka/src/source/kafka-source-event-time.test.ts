@@ -119,9 +119,9 @@ interface Produced {
   readonly ts: number;
 }
 
-/** Record `i` of partition 0 or 1: one a second of event time on each, partition 1 half a second later. */
-function steady(i: number, partition: 0 | 1): Produced {
-  return { partition, key: `k${(i + partition) % 3}`, ts: T + i * 1_000 + partition * 500 };
+/** Record `i` of a partition: one a second of event time on each, partition p p×300 ms later. */
+function steady(i: number, partition: number): Produced {
+  return { partition, key: `k${(i + partition) % 3}`, ts: T + i * 1_000 + partition * 300 };
 }
 
 async function produce(topic: string, records: readonly Produced[]): Promise<void> {
@@ -140,17 +140,18 @@ async function produceWithQuietPartition(topic: string): Promise<{ records: Prod
 }
 
 /**
- * Partition 2 gets one record at T; partitions 0 and 1 get a record each every few milliseconds,
- * in event-time order, until `done()`: they stay active while partition 2 stays quiet.
+ * Partition 2 gets one record at T (or, unless `quiet`, as much as the others); partitions 0 and 1
+ * get a record each every few milliseconds, in event-time order, until `done()`: they stay active
+ * while partition 2 stays quiet.
  */
-async function produceWhileQuiet(topic: string, done: () => boolean): Promise<Produced[]> {
-  const records: Produced[] = [{ partition: 2, key: 'k0', ts: T }];
+async function produceUntil(topic: string, quiet: boolean, done: () => boolean): Promise<Produced[]> {
+  const records: Produced[] = quiet ? [{ partition: 2, key: 'k0', ts: T }] : [];
   await produce(topic, records);
   for (let i = 0; !done(); i++) {
-    if (i >= 2_000) throw new Error('no bucket fired after 2000 records on partitions 0 and 1');
-    const pair = [steady(i, 0), steady(i, 1)];
-    await produce(topic, pair);
-    records.push(...pair);
+    if (i >= 2_000) throw new Error('no bucket fired after 2000 records a partition');
+    const step = quiet ? [steady(i, 0), steady(i, 1)] : [steady(i, 0), steady(i, 1), steady(i, 2)];
+    await produce(topic, step);
+    records.push(...step);
   }
   return records;
 }
@@ -202,7 +203,7 @@ describe('KafkaSource event time', () => {
     probeAfter = Number.POSITIVE_INFINITY;
     const topic = await topics.create(3);
     const sink = startBucketJob(topic, WatermarkStrategy.forBoundedOutOfOrderness<string>(OUT_OF_ORDERNESS_MS).withIdleness(500));
-    const records = await produceWhileQuiet(topic, () => firstBucketsFired(sink));
+    const records = await produceUntil(topic, true, () => firstBucketsFired(sink));
     expectExactBuckets(sink.lines, records);
   });
 
@@ -221,7 +222,8 @@ describe('KafkaSource event time', () => {
   });
 
   it('does not wait for a source subtask that owns no partition', async () => {
-    // Parallelism 4 over 3 partitions: one subtask owns none and says it is idle, or no bucket would fire.
+    // Parallelism 4 over 3 partitions, every partition busy and no withIdleness: the subtask that owns
+    // no partition says it is idle, or no bucket would ever fire.
     probeAfter = Number.POSITIVE_INFINITY;
     const topic = await topics.create(3);
     const env = new StreamExecutionEnvironment({ jobName: 'sources-helper no split', parallelism: 4 });
@@ -230,14 +232,14 @@ describe('KafkaSource event time', () => {
     env
       .fromSource(
         new KafkaSource<string>({ brokers: TEST_BROKERS, topics: [topic], groupId: topics.group(), consumer: FAST, startingOffsets: 'earliest' }),
-        WatermarkStrategy.forBoundedOutOfOrderness<string>(OUT_OF_ORDERNESS_MS).withIdleness(500),
+        WatermarkStrategy.forBoundedOutOfOrderness<string>(OUT_OF_ORDERNESS_MS),
       )
       .keyBy((key) => key)
       .process(new BucketCounts())
       .setParallelism(1)
       .sink(sink);
     running.push(new LocalCluster().execute(env.compile(), { checkpointStorage: storage }));
-    const records = await produceWhileQuiet(topic, () => firstBucketsFired(sink));
+    const records = await produceUntil(topic, false, () => firstBucketsFired(sink));
     expectExactBuckets(sink.lines, records);
   });
 });

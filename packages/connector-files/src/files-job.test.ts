@@ -2,7 +2,18 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RestartStrategies, StreamExecutionEnvironment, type RuntimeContext } from '@sage/core';
+import {
+  KeyedProcessFunction,
+  RestartStrategies,
+  StreamExecutionEnvironment,
+  ValueStateDescriptor,
+  WatermarkStrategy,
+  type Collector,
+  type KeyedProcessContext,
+  type OnTimerContext,
+  type RuntimeContext,
+  type ValueState,
+} from '@sage/core';
 import { CollectSink, FileCheckpointStorage, LocalCluster } from '@sage/runtime';
 import { FileSink, FileSource } from './index.js';
 
@@ -127,4 +138,66 @@ describe('files in a LocalCluster job', () => {
     expect((await new LocalCluster().execute(read.compile()).result).state).toBe('FINISHED');
     expect(sink.values.sort()).toEqual(['"a"', '"b"', '"c"']);
   });
+
+  it('gives lines event time per split and fires every event-time timer exactly once', async () => {
+    const input = join(dir, 'in');
+    mkdirSync(input);
+    // Three files read in name order, event time rising across them, out of order by up to 2 s within.
+    const expected = new Map<string, number>();
+    let state = 11;
+    const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let file = 0; file < 3; file++) {
+      const lines: string[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const ts = (file * 1000 + i) * 100 + Math.floor(random() * 2000);
+        const key = `k${Math.floor(random() * 5)}`;
+        lines.push(`${key},${ts}`);
+        const bucket = `${key}@${Math.floor(ts / 10_000) * 10_000 + 9_999}`;
+        expected.set(bucket, (expected.get(bucket) ?? 0) + 1);
+      }
+      writeFileSync(join(input, `f${file}.txt`), lines.join('\n') + '\n');
+    }
+    const env = new StreamExecutionEnvironment({ parallelism: 2 });
+    env.getConfig().setAutoWatermarkInterval(1);
+    const sink = new CollectSink<string>();
+    env
+      .fromSource(
+        new FileSource({ path: input, splitSizeBytes: 3000 }),
+        WatermarkStrategy.forBoundedOutOfOrderness<string>(2_000).withTimestampAssigner((line) => Number(line.split(',')[1])),
+      )
+      .keyBy((line: string) => line.split(',')[0]!)
+      .process(new TenSecondCounts())
+      .sink(sink);
+    const result = await new LocalCluster().execute(env.compile()).result;
+    expect(result.state).toBe('FINISHED');
+    expect(sink.values.sort()).toEqual([...expected].map(([bucket, count]) => `${bucket}:${count}`).sort());
+  });
 });
+
+/** Counts lines per key and 10 s of event time, reported when the watermark passes; late lines are reported as such. */
+class TenSecondCounts extends KeyedProcessFunction<string, string, string> {
+  private counts!: ValueState<Record<string, number>>;
+
+  override open(ctx: RuntimeContext): void {
+    this.counts = ctx.getState(new ValueStateDescriptor<Record<string, number>>('counts'));
+  }
+
+  processElement(line: string, ctx: KeyedProcessContext<string>, out: Collector<string>): void {
+    const end = Math.floor(ctx.timestamp()! / 10_000) * 10_000 + 9_999;
+    if (end <= ctx.timerService().currentWatermark()) {
+      out.collect(`late ${line}`);
+      return;
+    }
+    const counts = this.counts.value() ?? {};
+    counts[end] = (counts[end] ?? 0) + 1;
+    this.counts.update(counts);
+    ctx.timerService().registerEventTimeTimer(end);
+  }
+
+  override onTimer(timestamp: number, ctx: OnTimerContext<string>, out: Collector<string>): void {
+    const counts = this.counts.value()!;
+    out.collect(`${ctx.getCurrentKey()}@${timestamp}:${counts[timestamp]}`);
+    delete counts[timestamp];
+    this.counts.update(counts);
+  }
+}

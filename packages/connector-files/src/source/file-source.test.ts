@@ -173,3 +173,30 @@ describe('FileSource', () => {
     expect(() => new FileSource({ path: '' })).toThrow(FileSourceError);
   });
 });
+
+describe('FileSource split outputs', () => {
+  it("emits each split's lines through the split's own output and releases it once the split is done", async () => {
+    const input = join(dir, 'in');
+    mkdirSync(input);
+    writeFileSync(join(input, 'a.txt'), 'a1\na2\n');
+    writeFileSync(join(input, 'b.txt'), 'b1\nb2\nb3\n');
+    const reader = createReader(new FileSource({ path: input }), 0, 1);
+    await reader.start();
+    const events: string[] = [];
+    const output: ReaderOutput<string> = {
+      collect: (line) => events.push(`main:${line}`) > 0,
+      createOutputForSplit: (id) => {
+        events.push(`open ${id.slice(input.length + 1)}`);
+        return { collect: (line) => events.push(`${id.slice(input.length + 1)}:${line}`) > 0 };
+      },
+      releaseOutputForSplit: (id) => void events.push(`release ${id.slice(input.length + 1)}`),
+    };
+    for (;;) {
+      const status = reader.pollNext(output);
+      if (status === 'end') break;
+      if (status === 'nothing') await reader.isAvailable();
+    }
+    await reader.close();
+    expect(events).toEqual(['open a.txt@0', 'a.txt@0:a1', 'a.txt@0:a2', 'release a.txt@0', 'open b.txt@0', 'b.txt@0:b1', 'b.txt@0:b2', 'b.txt@0:b3', 'release b.txt@0']);
+  });
+});

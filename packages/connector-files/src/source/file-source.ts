@@ -4,7 +4,7 @@
  * so a backpressured pipeline simply stops the reads. Its checkpointed state is the byte offset of the
  * next line of every split it has not finished.
  */
-import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '@sage/core';
+import type { InputStatus, ReaderOutput, Source, SourceOutput, SourceReader, SourceReaderContext } from '@sage/core';
 import { FileSourceError } from '../errors.js';
 import { createSplits, type FileSplit } from './file-splits.js';
 import { SplitReader } from './split-reader.js';
@@ -56,6 +56,11 @@ class FileSourceReader implements SourceReader<string, FileSplit> {
   /** Splits not yet finished; the first one is being read by `current`. */
   private splits: FileSplit[] = [];
   private current: SplitReader | undefined;
+  /**
+   * Where the current split's lines go: its own split output, so it has its own watermark generator,
+   * released when the split is done (a finished split no longer holds the watermark back).
+   */
+  private currentOutput: SourceOutput<string> | undefined;
   /** Closes of finished splits' files, which run behind the reading of the next split. */
   private closing: Promise<void> = Promise.resolve();
   private failure: unknown;
@@ -80,9 +85,12 @@ class FileSourceReader implements SourceReader<string, FileSplit> {
     let budget = LINES_PER_POLL;
     while (this.splits.length > 0) {
       this.current ??= new SplitReader(this.splits[0]!, this.chunkSize);
-      budget -= this.current.poll(output, budget);
+      this.currentOutput ??= output.createOutputForSplit?.(splitId(this.current.split)) ?? output;
+      budget -= this.current.poll(this.currentOutput, budget);
       if (this.current.done) {
         const stopped = this.current.stopped;
+        output.releaseOutputForSplit?.(splitId(this.current.split));
+        this.currentOutput = undefined;
         this.finishCurrent();
         if (stopped) return this.splits.length > 0 ? 'more' : 'end';
         continue;
@@ -117,6 +125,11 @@ class FileSourceReader implements SourceReader<string, FileSplit> {
       }),
     );
   }
+}
+
+/** A split's name for its output: a file and where its range starts. */
+function splitId(split: FileSplit): string {
+  return `${split.path}@${split.start}`;
 }
 
 function restoreSplit(state: unknown): FileSplit {

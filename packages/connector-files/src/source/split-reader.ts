@@ -4,7 +4,7 @@
  * line, so a line is decoded once, complete: UTF-8 sequences cut by a chunk boundary decode correctly.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import type { ReaderOutput } from '@sage/core';
+import type { SourceOutput } from '@sage/core';
 import { FileSourceError } from '../errors.js';
 import type { FileSplit } from './file-splits.js';
 
@@ -53,7 +53,7 @@ export class SplitReader {
    * short of the budget without being done, either collect() asked it to (`stopped` is then true) or
    * a read is in flight and whenReadable() tells when to poll again.
    */
-  poll(output: ReaderOutput<string>, budget: number): number {
+  poll(output: SourceOutput<string>, budget: number): number {
     if (this.failure) throw this.failure;
     if (this.finished || this.handle === undefined) return 0;
     // Read ahead while this batch is emitted, so the disk and the pipeline work at the same time.

@@ -58,7 +58,8 @@ class FileSourceReader implements SourceReader<string, FileSplit> {
   private current: SplitReader | undefined;
   /**
    * Where the current split's lines go: its own split output, so it has its own watermark generator,
-   * released when the split is done (a finished split no longer holds the watermark back).
+   * released when the split is done (a finished split no longer holds the watermark back). Undefined
+   * when the ReaderOutput has no split outputs: lines then go to the ReaderOutput of the poll.
    */
   private currentOutput: SourceOutput<string> | undefined;
   /** Closes of finished splits' files, which run behind the reading of the next split. */
@@ -85,11 +86,11 @@ class FileSourceReader implements SourceReader<string, FileSplit> {
     let budget = LINES_PER_POLL;
     while (this.splits.length > 0) {
       this.current ??= new SplitReader(this.splits[0]!, this.chunkSize);
-      this.currentOutput ??= output.createOutputForSplit?.(splitId(this.current.split)) ?? output;
-      budget -= this.current.poll(this.currentOutput, budget);
+      this.currentOutput ??= output.createOutputForSplit?.(splitId(this.current.split));
+      budget -= this.current.poll(this.currentOutput ?? output, budget);
       if (this.current.done) {
         const stopped = this.current.stopped;
-        output.releaseOutputForSplit?.(splitId(this.current.split));
+        if (this.currentOutput !== undefined) output.releaseOutputForSplit?.(splitId(this.current.split));
         this.currentOutput = undefined;
         this.finishCurrent();
         if (stopped) return this.splits.length > 0 ? 'more' : 'end';

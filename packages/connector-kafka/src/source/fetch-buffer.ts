@@ -20,7 +20,9 @@ export interface PartitionState {
   readonly stoppingOffset: number | undefined;
   /**
    * Where the reader emits this partition's records: its own split output (its own watermark
-   * generator), set at the first poll after the reader took the partition on.
+   * generator), set at the first poll after the reader took the partition on. Undefined when the
+   * ReaderOutput has no split outputs, or the partition is finished: records then go to the
+   * ReaderOutput of the poll.
    */
   output?: SourceOutput<unknown>;
 }

@@ -181,16 +181,15 @@ export class KafkaSourceReader implements SourceReader<unknown, KafkaPartitionSp
       return;
     }
     for (const [key, p] of this.partitions) {
-      if (p.output !== undefined) continue;
       // A partition restored as finished emits nothing: it gets no output to hold anything back.
-      p.output = isFinished(p) ? output : (output.createOutputForSplit?.(key) ?? output);
+      if (p.output === undefined && !isFinished(p)) p.output = output.createOutputForSplit?.(key);
     }
     this.withOutputs = this.partitions.size;
   }
 
   private releaseSplitOutput(p: PartitionState, output: ReaderOutput<unknown>): void {
-    if (p.output === output) return;
-    p.output = output;
+    if (p.output === undefined) return;
+    p.output = undefined;
     output.releaseOutputForSplit?.(partitionKey(p.topic, p.partition));
   }
 

@@ -58,7 +58,8 @@ export interface ReaderOutput<T> extends SourceOutput<T> {
    * The output for split `splitId`, created at the first call and the same object after. Create it
    * when the reader takes the split on, before its first record: a split with no output does not
    * hold the watermark back. Once a reader has created one, records collected on the ReaderOutput
-   * itself feed no generator.
+   * itself feed no generator. A reader may keep a split's output across polls, until it releases it;
+   * the ReaderOutput itself it should take from each pollNext call.
    */
   createOutputForSplit?(splitId: string): SourceOutput<T>;
   /** The split is finished: it stops counting for the source's watermark (as +Infinity would). */

@@ -47,11 +47,11 @@ export class SinkOperator extends StreamOperator {
     this.writer.write(value, timestamp === NO_TIMESTAMP ? undefined : timestamp);
   }
 
-  isAvailable(): boolean {
+  override isAvailable(): boolean {
     return this.writer.isAvailable === undefined || this.writer.isAvailable();
   }
 
-  whenAvailable(): Promise<void> {
+  override whenAvailable(): Promise<void> {
     return this.writer.whenAvailable?.() ?? Promise.resolve();
   }
 
@@ -84,12 +84,12 @@ export class SinkOperator extends StreamOperator {
   }
 
   /** True when this sink has something to commit once the job has finished. */
-  get hasFinalCommit(): boolean {
+  override get hasFinalCommit(): boolean {
     return this.committer !== undefined && this.pending.size > 0;
   }
 
   /** The job reached its end: everything still pending, the end-of-input committables included, is committed. */
-  async commitFinal(): Promise<void> {
+  override async commitFinal(): Promise<void> {
     await this.notifyCheckpointComplete(Number.POSITIVE_INFINITY);
   }
 

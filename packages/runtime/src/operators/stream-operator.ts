@@ -108,6 +108,23 @@ export abstract class StreamOperator implements Input {
   /** Checkpoint `checkpointId` is complete on every task: transactional work up to it may be committed. */
   async notifyCheckpointComplete(_checkpointId: number): Promise<void> {}
 
+  /** False while the operator can take no more records (a sink writer's buffer is full): the task waits for whenAvailable(). */
+  isAvailable(): boolean {
+    return true;
+  }
+
+  whenAvailable(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** True when the operator prepared results at the end of input that wait for the job-wide commit (sinks). */
+  get hasFinalCommit(): boolean {
+    return false;
+  }
+
+  /** The whole job has reached its end: commit what waited for it. */
+  async commitFinal(): Promise<void> {}
+
   /** For operators after keyBy: scopes keyed state to this record's key. */
   protected setKeyOf(value: unknown): void {
     this.backend!.setCurrentKey(this.keySelector!(value));

@@ -61,7 +61,7 @@ export class SourceOperator extends StreamOperator {
   }
 
   /** Resolves when pollNext has something again after it answered `nothing`. */
-  isAvailable(): Promise<void> {
+  whenReaderAvailable(): Promise<void> {
     return this.reader!.isAvailable();
   }
 

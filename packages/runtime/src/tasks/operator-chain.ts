@@ -14,7 +14,6 @@ import type { RecordWriter } from '../network/record-writer.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import { createOperator } from '../operators/operator-factory.js';
 import { Output } from '../operators/output.js';
-import { SinkOperator } from '../operators/sink-operator.js';
 import type { Input, OperatorContext, StreamOperator } from '../operators/stream-operator.js';
 import type { ProcessingTimeService } from '../time/processing-time-service.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
@@ -42,7 +41,6 @@ export class OperatorChain {
   /** The head operator: where a network input feeds records. */
   readonly input: Input;
   private readonly writers: RecordWriter[];
-  private readonly sinks: SinkOperator[];
 
   constructor(spec: ChainSpec) {
     const { jobGraph, vertex } = spec;
@@ -68,7 +66,6 @@ export class OperatorChain {
       built.set(descriptor.nodeId, operator);
       this.operators.unshift(operator);
     }
-    this.sinks = this.operators.filter((op): op is SinkOperator => op instanceof SinkOperator);
     this.input = this.operators[0]!;
   }
 
@@ -125,13 +122,13 @@ export class OperatorChain {
     for (const operator of this.operators) await operator.notifyCheckpointComplete(checkpointId);
   }
 
-  /** True when a sink of this chain waits for the job-wide commit at the end of input. */
+  /** True when an operator of this chain (a sink) waits for the job-wide commit at the end of input. */
   get needsFinalCommit(): boolean {
-    return this.sinks.some((sink) => sink.hasFinalCommit);
+    return this.operators.some((operator) => operator.hasFinalCommit);
   }
 
   async commitFinal(): Promise<void> {
-    for (const sink of this.sinks) await sink.commitFinal();
+    for (const operator of this.operators) await operator.commitFinal();
   }
 
   /** Closes every operator even when one fails; the first error is rethrown. */
@@ -148,8 +145,10 @@ export class OperatorChain {
   }
 
   isOutputAvailable(): boolean {
-    for (const writer of this.writers) if (!writer.isAvailable()) return false;
-    for (const sink of this.sinks) if (!sink.isAvailable()) return false;
+    const writers = this.writers;
+    for (let i = 0; i < writers.length; i++) if (!writers[i]!.isAvailable()) return false;
+    const operators = this.operators;
+    for (let i = 0; i < operators.length; i++) if (!operators[i]!.isAvailable()) return false;
     return true;
   }
 
@@ -161,9 +160,9 @@ export class OperatorChain {
         return;
       }
     }
-    for (const sink of this.sinks) {
-      if (!sink.isAvailable()) {
-        void sink.whenAvailable().then(() => signal.notify(), () => signal.notify());
+    for (const operator of this.operators) {
+      if (!operator.isAvailable()) {
+        void operator.whenAvailable().then(() => signal.notify(), () => signal.notify());
         return;
       }
     }

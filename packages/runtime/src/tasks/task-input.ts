@@ -39,7 +39,7 @@ export class SourceInput implements TaskInput {
   }
 
   notifyWhenAvailable(signal: Signal): void {
-    this.source.isAvailable().then(
+    this.source.whenReaderAvailable().then(
       () => signal.notify(),
       () => signal.notify(),
     );

@@ -42,7 +42,7 @@ class RecordEmitter {
  */
 export class SourceWatermarkOutput implements WatermarkOutput {
   private emitted = Number.NEGATIVE_INFINITY;
-  idle = false;
+  private idle = false;
 
   constructor(private readonly target: SourceOutputTarget) {}
 

@@ -46,6 +46,14 @@ export {
   type StateDescriptor,
   type StateKind,
 } from './state/descriptors.js';
+export {
+  StateTtlConfig,
+  StateTtlConfigBuilder,
+  StateVisibility,
+  UpdateType,
+  type CleanupStrategies,
+  type IncrementalCleanupStrategy,
+} from './state/state-ttl-config.js';
 export type {
   AggregatingState,
   ListState,

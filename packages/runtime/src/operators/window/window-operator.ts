@@ -182,18 +182,29 @@ export class WindowOperator extends StreamOperator implements Triggerable, Windo
     const maxTimestamp = end - 1;
     if (this.eventTime && maxTimestamp + this.lateness <= this.currentWatermark) return false;
     const entry = this.entryForUpdate();
-    const contents = this.add(undefined, value, timestamp);
     if (overlapping === 0) {
-      entry.push(start, end, contents);
+      entry.push(start, end, this.add(undefined, value, timestamp));
       this.registerCleanupTimer(maxTimestamp);
       this.afterElement(entry, entry.length - 3, value, timestamp, true);
       return true;
     }
-    if (overlapping === 1 && entry[first] === start && entry[first + 1] === end) {
-      entry[first + 2] = this.runner.merge(entry[first + 2], contents);
-      this.afterElement(entry, first, value, timestamp, false);
+    if (overlapping === 1) {
+      // The common case: the record falls into, or extends, the key's open session.
+      const oldStart = entry[first] as number;
+      const oldEnd = entry[first + 1] as number;
+      entry[first + 2] = this.add(entry[first + 2], value, timestamp);
+      const grown = start !== oldStart || end !== oldEnd;
+      if (grown) {
+        entry[first] = start;
+        entry[first + 1] = end;
+        if (this.trigger === undefined) this.moveDefaultTimers(oldEnd - 1);
+        else this.onMerge(start, end, [[oldStart, oldEnd]]);
+        this.registerCleanupTimer(maxTimestamp);
+      }
+      this.afterElement(entry, first, value, timestamp, grown);
       return true;
     }
+    const contents = this.add(undefined, value, timestamp);
     // The record joins (and may bridge) sessions: one window replaces them, contents merged in start order.
     const merged: [number, number, unknown][] = [];
     let kept = 0;
@@ -227,11 +238,8 @@ export class WindowOperator extends StreamOperator implements Triggerable, Windo
     const ctx = this.triggerContext;
     for (const [s, e] of oldWindows) {
       if (s === start && e === end) continue;
-      this.deleteCleanupTimer(e - 1);
-      if (trigger === undefined) {
-        if (this.eventTime) this.timers.deleteEventTimeTimer(e - 1);
-        else this.timers.deleteProcessingTimeTimer(e - 1);
-      }
+      if (trigger === undefined) this.moveDefaultTimers(e - 1);
+      else this.deleteCleanupTimer(e - 1);
     }
     if (trigger === undefined) return; // afterElement registers the merged window's timer
     ctx.mergedWindows = oldWindows;
@@ -387,6 +395,13 @@ export class WindowOperator extends StreamOperator implements Triggerable, Windo
     // With the default trigger and no lateness the firing timer is the cleanup timer (deduplicated).
     if (this.eventTime) this.timers.registerEventTimeTimer(maxTimestamp + this.lateness);
     else this.timers.registerProcessingTimeTimer(maxTimestamp);
+  }
+
+  /** A session merged away: its firing and cleanup timers go (afterElement sets the merged one's). */
+  private moveDefaultTimers(oldMaxTimestamp: number): void {
+    this.deleteCleanupTimer(oldMaxTimestamp);
+    if (this.eventTime) this.timers.deleteEventTimeTimer(oldMaxTimestamp);
+    else this.timers.deleteProcessingTimeTimer(oldMaxTimestamp);
   }
 
   private deleteCleanupTimer(maxTimestamp: number): void {

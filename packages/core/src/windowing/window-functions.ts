@@ -30,6 +30,8 @@ export type ProcessWindowContext<W extends Window> = ProcessAllWindowContext<W>;
  * window fires. What it emits carries the timestamp `window.maxTimestamp()`.
  */
 export abstract class ProcessWindowFunction<IN, OUT, KEY, W extends Window> implements RichFunction {
+  /** Keeps the type parameters checked even where a subclass's process() declares fewer parameters. */
+  declare readonly __signature?: (key: KEY, window: W, elements: readonly IN[]) => OUT;
   abstract process(key: KEY, context: ProcessWindowContext<W>, elements: readonly IN[], out: Collector<OUT>): void;
   /** The window is dropped (after its allowed lateness): clear what it kept in windowState(). */
   clear?(context: ProcessWindowContext<W>): void;
@@ -39,6 +41,7 @@ export abstract class ProcessWindowFunction<IN, OUT, KEY, W extends Window> impl
 
 /** ProcessWindowFunction for windowAll(): there is no key. */
 export abstract class ProcessAllWindowFunction<IN, OUT, W extends Window> implements RichFunction {
+  declare readonly __signature?: (window: W, elements: readonly IN[]) => OUT;
   abstract process(context: ProcessAllWindowContext<W>, elements: readonly IN[], out: Collector<OUT>): void;
   clear?(context: ProcessAllWindowContext<W>): void;
   open?(ctx: RuntimeContext): void | Promise<void>;

@@ -25,3 +25,25 @@ export interface WindowOperatorSpec {
   /** windowAll(): the window function takes no key. */
   readonly allWindows: boolean;
 }
+
+/**
+ * The code and settings behind a window operator, for the job's fingerprint: a changed window
+ * function, trigger or size changes it. Functions count by their source text, objects by their class
+ * and fields.
+ */
+export function windowSpecSignature(spec: WindowOperatorSpec): string {
+  return describeForSignature(spec, new Set());
+}
+
+function describeForSignature(value: unknown, seen: Set<object>): string {
+  if (typeof value === 'function') return value.toString();
+  if (value === null || typeof value !== 'object') return String(value);
+  if (seen.has(value)) return '[cycle]';
+  seen.add(value);
+  const ctor = (value as object).constructor as { name?: string } | undefined;
+  const fields = Object.keys(value)
+    .sort()
+    .map((k) => `${k}=${describeForSignature((value as Record<string, unknown>)[k], seen)}`);
+  const methods = ctor && ctor !== Object ? String(ctor) : '';
+  return `${ctor?.name ?? 'Object'}{${methods}${fields.join(',')}}`;
+}

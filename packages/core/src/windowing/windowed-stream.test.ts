@@ -103,3 +103,24 @@ describe('window API types', () => {
     expect(() => stream.windowAll(TumblingEventTimeWindows.of(10)).reduce((a) => a).setParallelism(2)).toThrow(/one subtask/);
   });
 });
+
+describe('window plans', () => {
+  function plan(size: number, fn: (a: Click, b: Click) => Click) {
+    const env = new StreamExecutionEnvironment({ parallelism: 2 });
+    env
+      .fromElements<Click>({ user: 'a', ts: 1 })
+      .keyBy((c) => c.user)
+      .window(TumblingEventTimeWindows.of(size))
+      .reduce(fn)
+      .sink({ name: 'x', createWriter: () => ({ write() {}, async flush() {}, async close() {} }) as never });
+    return env.compile().fingerprint;
+  }
+
+  it('change their fingerprint with the window function and the window size', () => {
+    const latest = (a: Click, b: Click) => (a.ts > b.ts ? a : b);
+    const earliest = (a: Click, b: Click) => (a.ts < b.ts ? a : b);
+    expect(plan(1000, latest)).toBe(plan(1000, latest));
+    expect(plan(1000, latest)).not.toBe(plan(1000, earliest));
+    expect(plan(1000, latest)).not.toBe(plan(2000, latest));
+  });
+});

@@ -3,6 +3,7 @@ import {
   CollectionSource,
   CountEvictor,
   CountTrigger,
+  EventTimeTrigger,
   EventTimeSessionWindows,
   GlobalWindows,
   OutputTag,
@@ -326,6 +327,32 @@ describe('late records', () => {
     expect(main).toEqual(['a|0|10000|2/2@9999', 'a|0|10000|3/3@9999', 'a|10000|20000|2/2@19999'].sort());
     // 4000 comes after the watermark passed 14999 (the window's end + lateness); b's 500 too.
     expect(side).toEqual(['a:4000', 'b:500']);
+  });
+
+  it.each(['slicing', 'general'])('keep per-window state across late firings until clear() (%s operator)', async (operator) => {
+    const env = new StreamExecutionEnvironment({ parallelism: 1 });
+    const fires = new ValueStateDescriptor<number>('fires', 0);
+    const cleared = new ValueStateDescriptor<number>('cleared', 0);
+    class Firings extends ProcessWindowFunction<Event, string, string, TimeWindow> {
+      process(key: string, ctx: ProcessWindowContext<TimeWindow>, es: readonly Event[], out: Collector<string>): void {
+        const perWindow = ctx.windowState().getState(fires);
+        perWindow.update(perWindow.value()! + 1);
+        out.collect(`${key}|${ctx.window.start}|${es.length}|fires=${perWindow.value()}|cleared=${ctx.globalState().getState(cleared).value()}`);
+      }
+      override clear(ctx: ProcessWindowContext<TimeWindow>): void {
+        ctx.windowState().getState(fires).clear();
+        const count = ctx.globalState().getState(cleared);
+        count.update(count.value()! + 1);
+      }
+    }
+    const windowed = source(env, input, 0)
+      .keyBy((e) => e.k)
+      .window(TumblingEventTimeWindows.of(10_000))
+      .allowedLateness(5_000);
+    // An explicit trigger takes the general operator; the default one the slicing operator.
+    if (operator === 'general') windowed.trigger(EventTimeTrigger.create());
+    const { main } = await run(env, windowed.process(new Firings()));
+    expect(main).toEqual(['a|0|2|fires=1|cleared=0@9999', 'a|0|3|fires=2|cleared=0@9999', 'a|10000|2|fires=1|cleared=1@19999'].sort());
   });
 
   it('re-fire session windows within the allowed lateness', async () => {

@@ -392,14 +392,15 @@ export class WindowOperator extends StreamOperator implements Triggerable, Windo
   /** When the window's contents are dropped: its end plus the allowed lateness (event time), its end (processing time). */
   private registerCleanupTimer(maxTimestamp: number): void {
     if (maxTimestamp === GlobalWindow.MAX_TIMESTAMP) return; // the global window is never dropped
-    // With the default trigger and no lateness the firing timer is the cleanup timer (deduplicated).
+    // The default trigger's firing timer is the cleanup timer when there is no lateness.
+    if (this.trigger === undefined && this.lateness === 0) return;
     if (this.eventTime) this.timers.registerEventTimeTimer(maxTimestamp + this.lateness);
     else this.timers.registerProcessingTimeTimer(maxTimestamp);
   }
 
   /** A session merged away: its firing and cleanup timers go (afterElement sets the merged one's). */
   private moveDefaultTimers(oldMaxTimestamp: number): void {
-    this.deleteCleanupTimer(oldMaxTimestamp);
+    if (this.lateness !== 0) this.deleteCleanupTimer(oldMaxTimestamp);
     if (this.eventTime) this.timers.deleteEventTimeTimer(oldMaxTimestamp);
     else this.timers.deleteProcessingTimeTimer(oldMaxTimestamp);
   }

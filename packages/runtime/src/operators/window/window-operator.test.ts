@@ -495,3 +495,152 @@ describe('processing-time windows', () => {
     expect([...perKey].sort()).toEqual([0, 1, 2, 3, 4].map((k) => [String(k), count / 5]));
   });
 });
+
+/**
+ * Flink's event-time window semantics, simulated record by record: the watermark moves before each
+ * record that raises it (as the punctuated generator emits it), windows fire once when it passes
+ * their end, records late for a window within the allowed lateness fire it again, and records late
+ * for all their windows go to the side output.
+ */
+function simulate(input: readonly Event[], bound: number, lateness: number, windowsOf: (ts: number) => [number, number][]): { main: string[]; side: string[] } {
+  const main: string[] = [];
+  const side: string[] = [];
+  const open = new Map<string, { key: string; start: number; end: number; values: number[]; fired: boolean }>();
+  let watermark = Number.NEGATIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  const show = (w: { key: string; start: number; end: number; values: number[] }) => `${w.key}|${w.start}|${w.end}|${w.values.length}/${w.values.reduce((a, b) => a + b, 0)}@${w.end - 1}`;
+  const advance = (to: number) => {
+    watermark = to;
+    for (const [id, w] of open) {
+      if (!w.fired && w.end - 1 <= watermark) {
+        main.push(show(w));
+        w.fired = true;
+      }
+      if (w.end - 1 + lateness <= watermark) open.delete(id);
+    }
+  };
+  for (const e of input) {
+    if (e.ts > max) {
+      max = e.ts;
+      advance(max - bound - 1);
+    }
+    let accepted = false;
+    for (const [start, end] of windowsOf(e.ts)) {
+      if (end - 1 + lateness <= watermark) continue;
+      accepted = true;
+      const id = `${e.k}|${start}`;
+      let w = open.get(id);
+      if (w === undefined) open.set(id, (w = { key: e.k, start, end, values: [], fired: false }));
+      w.values.push(e.v);
+      if (end - 1 <= watermark) {
+        main.push(show(w));
+        w.fired = true;
+      }
+    }
+    if (!accepted) side.push(`${e.k}:${e.ts}`);
+  }
+  advance(Number.POSITIVE_INFINITY);
+  return { main: main.sort(), side: side.sort() };
+}
+
+describe.each([1, 3])('late records against a simulation of Flink, parallelism %i', (parallelism) => {
+  // Disorder of 8 s against a bound of 1 s: many records are late, some within the 1.5 s lateness.
+  const input = events(3_000, 5, 5, 8_000, 21);
+  const cases = [
+    { name: 'tumbling (slices)', size: 2_000, slide: 2_000, general: false },
+    { name: 'sliding (slices)', size: 3_000, slide: 1_000, general: false },
+    { name: 'sliding with an explicit trigger (general operator)', size: 3_000, slide: 1_000, general: true },
+  ];
+
+  it.each(cases)('$name', async ({ size, slide, general }) => {
+    const env = new StreamExecutionEnvironment({ parallelism });
+    const late = new OutputTag<Event>('late');
+    const windowed = source(env, input, 1_000)
+      .keyBy((e) => e.k)
+      .window(SlidingEventTimeWindows.of(size, slide))
+      .allowedLateness(1_500)
+      .sideOutputLateData(late);
+    if (general) windowed.trigger(EventTimeTrigger.create());
+    const result = windowed.aggregate(countAndSum, new Describe<string>((r) => r[0]!));
+    const got = await run(env, result, late);
+    const want = simulate(input, 1_000, 1_500, (ts) => slidingWindows(ts, size, slide));
+    expect(want.side.length).toBeGreaterThan(100);
+    // Windows fired again for late records.
+    expect(want.main.length).toBeGreaterThan(new Set(want.main.map((line) => line.split('|').slice(0, 3).join('|'))).size);
+    expect(got).toEqual(want);
+  });
+});
+
+/** Flink's session windows with lateness, simulated: merge on arrival, fire on the watermark or at once when due. */
+function simulateSessions(input: readonly Event[], bound: number, lateness: number, gap: number): { main: string[]; side: string[] } {
+  interface Session {
+    start: number;
+    end: number;
+    values: number[];
+    /** Its firing timer is set: it fires when the watermark passes its end. */
+    pending: boolean;
+  }
+  const main: string[] = [];
+  const side: string[] = [];
+  const byKey = new Map<string, Session[]>();
+  let watermark = Number.NEGATIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  const show = (key: string, w: Session) => `${key}|${w.start}|${w.end}|${w.values.length}/${w.values.reduce((a, b) => a + b, 0)}@${w.end - 1}`;
+  const advance = (to: number) => {
+    watermark = to;
+    for (const [key, list] of byKey) {
+      for (const w of [...list].sort((a, b) => a.end - b.end)) {
+        if (w.pending && w.end - 1 <= watermark) {
+          main.push(show(key, w));
+          w.pending = false;
+        }
+      }
+      byKey.set(key, list.filter((w) => w.end - 1 + lateness > watermark));
+    }
+  };
+  for (const e of input) {
+    if (e.ts > max) {
+      max = e.ts;
+      advance(max - bound - 1);
+    }
+    const list = byKey.get(e.k) ?? [];
+    let start = e.ts;
+    let end = e.ts + gap;
+    const overlapping = list.filter((w) => w.start <= end && w.end >= start);
+    for (const w of overlapping) {
+      start = Math.min(start, w.start);
+      end = Math.max(end, w.end);
+    }
+    if (end - 1 + lateness <= watermark) {
+      side.push(`${e.k}:${e.ts}`);
+      continue;
+    }
+    const values = overlapping.sort((a, b) => a.start - b.start).flatMap((w) => w.values);
+    values.push(e.v);
+    const unchanged = overlapping.length === 1 && overlapping[0]!.start === start && overlapping[0]!.end === end;
+    const merged: Session = { start, end, values, pending: unchanged ? overlapping[0]!.pending : end - 1 > watermark };
+    byKey.set(e.k, [...list.filter((w) => !overlapping.includes(w)), merged]);
+    if (end - 1 <= watermark) main.push(show(e.k, merged));
+  }
+  advance(Number.POSITIVE_INFINITY);
+  return { main: main.sort(), side: side.sort() };
+}
+
+describe.each([1, 3])('late session records against a simulation of Flink, parallelism %i', (parallelism) => {
+  it('merge, fire again within the lateness, and go to the side output after it', async () => {
+    const input = events(3_000, 40, 13, 8_000, 33);
+    const env = new StreamExecutionEnvironment({ parallelism });
+    const late = new OutputTag<Event>('late');
+    const result = source(env, input, 1_000)
+      .keyBy((e) => e.k)
+      .window(EventTimeSessionWindows.withGap(400))
+      .allowedLateness(1_500)
+      .sideOutputLateData(late)
+      .aggregate(countAndSum, new Describe<string>((r) => r[0]!));
+    const got = await run(env, result, late);
+    const want = simulateSessions(input, 1_000, 1_500, 400);
+    expect(want.side.length).toBeGreaterThan(100);
+    expect(want.main.length).toBeGreaterThan(new Set(want.main.map((line) => line.split('|').slice(0, 2).join('|'))).size);
+    expect(got).toEqual(want);
+  });
+});

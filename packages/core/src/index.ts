@@ -85,6 +85,7 @@ export {
   type CoGroupFunction,
   type JoinFn,
   type JoinFunction,
+  type JoinWindowFn,
   type TaggedUnion,
 } from './windowing/joins.js';
 

@@ -31,45 +31,54 @@ export type CoGroupFn<A, B, R> = ((first: readonly A[], second: readonly B[], ou
 
 type Mode = 'join' | 'coGroup';
 
-/** `a.join(b)`: name the key of each side with where() and equalTo(), then the window. */
-export class JoinedStreams<A, B> {
-  /** @internal */
-  constructor(
+/** The function a join (pairs) or a co-group (both sides' lists) applies to a window. */
+export type JoinWindowFn<A, B, R, M extends Mode> = M extends 'join' ? JoinFn<A, B, R> : CoGroupFn<A, B, R>;
+
+abstract class TwoStreams<A, B, M extends Mode> {
+  protected constructor(
     private readonly first: DataStream<A>,
     private readonly second: DataStream<B>,
-    private readonly mode: Mode = 'join',
+    private readonly mode: M,
   ) {}
 
-  where<K>(firstKey: KeySelector<A, K>): { equalTo(secondKey: KeySelector<B, K>): JoinWhereEqual<A, B, K> } {
+  where<K>(firstKey: KeySelector<A, K>): { equalTo(secondKey: KeySelector<B, K>): JoinWhereEqual<A, B, K, M> } {
     if (typeof firstKey !== 'function') throw new TypeError('where() takes a function from a record of the first stream to its key');
     return {
       equalTo: (secondKey: KeySelector<B, K>) => {
         if (typeof secondKey !== 'function') throw new TypeError('equalTo() takes a function from a record of the second stream to its key');
-        return new JoinWhereEqual<A, B, K>(this.first, this.second, firstKey, secondKey, this.mode);
+        return new JoinWhereEqual<A, B, K, M>(this.first, this.second, firstKey, secondKey, this.mode);
       },
     };
   }
 }
 
-/** `a.coGroup(b)`: like join, but the function gets both sides' records of a window at once. */
-export class CoGroupedStreams<A, B> extends JoinedStreams<A, B> {
+/** `a.join(b)`: name the key of each side with where() and equalTo(), then the window. */
+export class JoinedStreams<A, B> extends TwoStreams<A, B, 'join'> {
+  /** @internal */
+  constructor(first: DataStream<A>, second: DataStream<B>) {
+    super(first, second, 'join');
+  }
+}
+
+/** `a.coGroup(b)`: like join, but the function gets both sides' records of a key and window at once. */
+export class CoGroupedStreams<A, B> extends TwoStreams<A, B, 'coGroup'> {
   /** @internal */
   constructor(first: DataStream<A>, second: DataStream<B>) {
     super(first, second, 'coGroup');
   }
 }
 
-export class JoinWhereEqual<A, B, K> {
+export class JoinWhereEqual<A, B, K, M extends Mode> {
   /** @internal */
   constructor(
     private readonly first: DataStream<A>,
     private readonly second: DataStream<B>,
     private readonly firstKey: KeySelector<A, K>,
     private readonly secondKey: KeySelector<B, K>,
-    private readonly mode: Mode,
+    private readonly mode: M,
   ) {}
 
-  window<W extends Window>(assigner: WindowAssigner<TaggedUnion<A, B>, W>): WithWindow<A, B, K, W> {
+  window<W extends Window>(assigner: WindowAssigner<TaggedUnion<A, B>, W>): WithWindow<A, B, K, W, M> {
     const firstKey = this.firstKey;
     const secondKey = this.secondKey;
     const tagged = this.first
@@ -79,7 +88,7 @@ export class JoinWhereEqual<A, B, K> {
     const windowed = tagged
       .keyBy((r: TaggedUnion<A, B>): K => (r.t === 0 ? firstKey(r.v as A) : secondKey(r.v as B)))
       .window(assigner);
-    return new WithWindow<A, B, K, W>(windowed, this.mode);
+    return new WithWindow<A, B, K, W, M>(windowed, this.mode);
   }
 }
 
@@ -90,11 +99,11 @@ interface TaggedWindowedStream<A, B, K, W extends Window> {
   process<R>(fn: ProcessWindowFunction<TaggedUnion<A, B>, R, K, W>): SingleOutputStream<R>;
 }
 
-export class WithWindow<A, B, K, W extends Window> {
+export class WithWindow<A, B, K, W extends Window, M extends Mode> {
   /** @internal */
   constructor(
     private readonly windowed: TaggedWindowedStream<A, B, K, W>,
-    private readonly mode: Mode,
+    private readonly mode: M,
   ) {}
 
   trigger(trigger: Trigger<TaggedUnion<A, B>, W>): this {
@@ -116,7 +125,7 @@ export class WithWindow<A, B, K, W extends Window> {
    * join: `fn(a, b)` for every pair of records with equal keys in the same window, emitted when the
    * window fires. coGroup: `fn(as, bs, out)` once per key and window.
    */
-  apply<R>(fn: JoinFn<A, B, R> | CoGroupFn<A, B, R>): SingleOutputStream<R> {
+  apply<R>(fn: JoinWindowFn<A, B, R, M>): SingleOutputStream<R> {
     const method = this.mode === 'join' ? 'join' : 'coGroup';
     if (typeof fn !== 'function' && !(fn && typeof (fn as unknown as Record<string, unknown>)[method] === 'function')) {
       throw new TypeError(`apply() takes a function or an object with a ${method}() method`);

@@ -84,6 +84,15 @@ describe('window API types', () => {
     stream.windowAll(TumblingEventTimeWindows.of(1000)).process((_key: string, _ctx: ProcessWindowContext<TimeWindow>, _cs: readonly Click[], _out: Collector<string>) => {});
     // @ts-expect-error join keys must have one type
     stream.join(stream).where((c) => c.user).equalTo((c) => c.ts);
+    const joined = stream.join(stream).where((c) => c.user).equalTo((c) => c.user).window(TumblingEventTimeWindows.of(10));
+    const pairs: SingleOutputStream<number> = joined.apply((a, b) => a.ts - b.ts);
+    // @ts-expect-error a join pairs records; lists are for coGroup
+    joined.apply((as: readonly Click[], bs: readonly Click[], out: Collector<number>) => out.collect(as.length + bs.length));
+    const groups = stream.coGroup(stream).where((c) => c.user).equalTo((c) => c.user).window(TumblingEventTimeWindows.of(10));
+    groups.apply((as, bs, out: Collector<number>) => out.collect(as.length - bs.length));
+    // @ts-expect-error a coGroup gets lists
+    groups.apply((a: Click, b: Click) => a.ts - b.ts);
+    void pairs;
     const global: ProcessWindowContext<GlobalWindow> | undefined = undefined;
     // @ts-expect-error a GlobalWindow has no start
     void global?.window.start;

@@ -96,7 +96,8 @@ export class WindowOperator extends StreamOperator implements Triggerable, Windo
   processElement(value: unknown, timestamp: number): void {
     this.setKeyOf(value);
     if (this.eventTime && timestamp === NO_TIMESTAMP) throw missingTimestamp(this.context.operatorName);
-    const time = this.eventTime ? timestamp : this.getCurrentProcessingTime();
+    // GlobalWindows need no time: count windows read no clock per record.
+    const time = this.eventTime ? timestamp : this.assigner.kind === 'global' ? 0 : this.getCurrentProcessingTime();
     let accepted: boolean;
     if (this.merging) {
       accepted = this.addToSession(value, timestamp, time, (this.assigner as unknown as SessionWindowAssigner<unknown>).gapOf(value));

@@ -151,6 +151,8 @@ export class SlicingWindowOperator extends StreamOperator implements Triggerable
     const index = backend.currentKeyGroupIndex;
     const stateKey = backend.currentStateKey;
     const table = this.table;
+    // The window function reads the slices' contents: a snapshot in progress keeps them first.
+    if (backend.owed[index] !== 0) table.preserve(index, stateKey);
     const end = time + 1;
     const slide = this.slide;
     const isWindowEnd = mod(end - this.offset - this.size, slide) === 0;
@@ -202,9 +204,11 @@ export class SlicingWindowOperator extends StreamOperator implements Triggerable
     return true;
   }
 
-  /** Drops the slices no window needs any more at `time`; clears the window state of windows that end. */
+  /**
+   * Drops the slices no window needs any more at `time`; clears the window state of windows that
+   * end. Runs in onTimer, which kept the entry for a snapshot in progress already.
+   */
   private dropSlices(time: number, index: number, stateKey: unknown): void {
-    const backend = this.backend!;
     const table = this.table;
     const map = table.maps[index]!;
     const entry = map.get(stateKey) as unknown[] | undefined;
@@ -217,7 +221,6 @@ export class SlicingWindowOperator extends StreamOperator implements Triggerable
       this.runner.clear(call);
     }
     if (entry === undefined) return;
-    if (backend.owed[index] !== 0) table.preserve(index, stateKey);
     let kept = 0;
     for (let i = 0; i < entry.length; i += 2) {
       const sliceEnd = entry[i] as number;

@@ -54,6 +54,7 @@ export {
   type WindowAssignerKind,
 } from './windowing/assigners.js';
 export {
+  ContinuousEventTimeTrigger,
   CountTrigger,
   EventTimeTrigger,
   NeverTrigger,

@@ -156,6 +156,61 @@ export class CountTrigger extends Trigger<unknown, Window> {
   }
 }
 
+/**
+ * Fires every `interval` ms of event time while the window is open, and at its end: early results of
+ * long windows (Flink's ContinuousEventTimeTrigger).
+ */
+export class ContinuousEventTimeTrigger extends Trigger<unknown, Window> {
+  private readonly fireAt = new ReducingStateDescriptor<number>('fire-time', (a, b) => Math.min(a, b));
+  private constructor(private readonly interval: number) {
+    super();
+    if (!Number.isInteger(interval) || interval <= 0) throw new RangeError(`ContinuousEventTimeTrigger needs a positive interval in ms, got ${String(interval)}`);
+  }
+  static of(interval: number): ContinuousEventTimeTrigger {
+    return new ContinuousEventTimeTrigger(interval);
+  }
+  onElement(_e: unknown, timestamp: number, window: Window, ctx: TriggerContext): TriggerResult {
+    if (window.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
+    ctx.registerEventTimeTimer(window.maxTimestamp());
+    const fireAt = ctx.getPartitionedState(this.fireAt);
+    if (fireAt.get() === undefined) this.registerNext(timestamp - mod(timestamp, this.interval), window, ctx);
+    return TriggerResult.CONTINUE;
+  }
+  onEventTime(time: number, window: Window, ctx: TriggerContext): TriggerResult {
+    if (time === window.maxTimestamp()) return TriggerResult.FIRE;
+    const fireAt = ctx.getPartitionedState(this.fireAt);
+    if (fireAt.get() !== time) return TriggerResult.CONTINUE;
+    fireAt.clear();
+    this.registerNext(time, window, ctx);
+    return TriggerResult.FIRE;
+  }
+  onProcessingTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  clear(window: Window, ctx: TriggerContext): void {
+    const fireAt = ctx.getPartitionedState(this.fireAt);
+    const time = fireAt.get();
+    if (time !== undefined) ctx.deleteEventTimeTimer(time);
+    fireAt.clear();
+    ctx.deleteEventTimeTimer(window.maxTimestamp());
+  }
+  override canMerge(): boolean {
+    return true;
+  }
+  override onMerge(window: Window, ctx: OnMergeContext): void {
+    ctx.mergePartitionedState(this.fireAt);
+    const time = ctx.getPartitionedState(this.fireAt).get();
+    if (time !== undefined) ctx.registerEventTimeTimer(time);
+    if (window.maxTimestamp() > ctx.getCurrentWatermark()) ctx.registerEventTimeTimer(window.maxTimestamp());
+  }
+  /** The next firing: an interval after `time`, or the window's end if that comes first. */
+  private registerNext(time: number, window: Window, ctx: TriggerContext): void {
+    const next = Math.min(time + this.interval, window.maxTimestamp());
+    ctx.getPartitionedState(this.fireAt).add(next);
+    ctx.registerEventTimeTimer(next);
+  }
+}
+
 /** Turns every FIRE of the trigger it wraps into FIRE_AND_PURGE. */
 export class PurgingTrigger<T, W extends Window> extends Trigger<T, W> {
   private constructor(private readonly nested: Trigger<T, W>) {
@@ -204,4 +259,9 @@ export class NeverTrigger extends Trigger<unknown, GlobalWindow> {
 
 function purging(result: TriggerResult): TriggerResult {
   return result.fire ? TriggerResult.FIRE_AND_PURGE : result;
+}
+
+function mod(a: number, m: number): number {
+  const r = a % m;
+  return r < 0 ? r + m : r;
 }

@@ -669,3 +669,38 @@ describe.each([1, 3])('late session records against a simulation of Flink, paral
     expect(got).toEqual(want);
   });
 });
+
+describe('window odds and ends', () => {
+  const at = (k: string, ts: number, v: number): Event => ({ k, ts, v });
+  const input = [at('a', 100, 1), at('b', 200, 2), at('a', 300, 3), at('c', 400, 4), at('b', 500, 5), at('a', 1_600, 6)];
+
+  it('countWindowAll counts the whole stream, and window functions emit to side outputs', async () => {
+    const env = new StreamExecutionEnvironment({ parallelism: 2 });
+    const big = new OutputTag<string>('big');
+    const counted = source(env, input, 0)
+      .countWindowAll(2)
+      .process((ctx, es: readonly Event[], out: Collector<string>) => {
+        const sum = es.reduce((a, e) => a + e.v, 0);
+        if (sum > 5) ctx.output(big, `big:${sum}`);
+        out.collect(es.map((e) => e.k).join(''));
+      });
+    const sink = new CollectSink<string>();
+    counted.getSideOutput(big).sink(sink);
+    const { main } = await run(env, counted);
+    expect(main).toEqual([`ab@${Number.MAX_SAFE_INTEGER}`, `ac@${Number.MAX_SAFE_INTEGER}`, `ba@${Number.MAX_SAFE_INTEGER}`]);
+    expect(sink.values.sort()).toEqual(['big:11', 'big:7']);
+  });
+
+  it('event-time windows refuse records without a timestamp, saying what to add', async () => {
+    const env = new StreamExecutionEnvironment({ parallelism: 1 });
+    const sink = new CollectSink<string>();
+    env
+      .fromElements('x', 'y')
+      .keyBy((s) => s)
+      .window(TumblingEventTimeWindows.of(1_000))
+      .reduce((a, b) => a + b)
+      .sink(sink);
+    const result = await new LocalCluster().execute(env.compile()).result;
+    expect(String(result.failure?.cause)).toMatch(/without a timestamp.*assignTimestampsAndWatermarks/);
+  });
+});

@@ -16,7 +16,7 @@ import {
   TumblingProcessingTimeWindows,
   SlidingProcessingTimeWindows,
   ProcessingTimeSessionWindows,
-  type WindowAssigner,
+  WindowAssigner,
   ValueStateDescriptor,
   WatermarkStrategy,
   type AggregateFunction,
@@ -24,7 +24,8 @@ import {
   type DataStream,
   type ProcessWindowContext,
   type Source,
-  type TimeWindow,
+  type Trigger,
+  TimeWindow,
 } from '@sage/core';
 import { LocalCluster } from '../../cluster/local-cluster.js';
 import { CollectSink } from '../../testing/collect-sink.js';
@@ -689,6 +690,29 @@ describe('window odds and ends', () => {
     const { main } = await run(env, counted);
     expect(main).toEqual([`ab@${Number.MAX_SAFE_INTEGER}`, `ac@${Number.MAX_SAFE_INTEGER}`, `ba@${Number.MAX_SAFE_INTEGER}`]);
     expect(sink.values.sort()).toEqual(['big:11', 'big:7']);
+  });
+
+  it('a custom assigner puts records into the windows it returns', async () => {
+    const env = new StreamExecutionEnvironment({ parallelism: 2 });
+    /** Each record's own second, and for odd values also the next one. */
+    class Seconds extends WindowAssigner<Event, TimeWindow> {
+      assignWindows(e: Event, ts: number): readonly TimeWindow[] {
+        const start = Math.floor(ts / 1_000) * 1_000;
+        return e.v % 2 === 1 ? [new TimeWindow(start, start + 1_000), new TimeWindow(start + 1_000, start + 2_000)] : [new TimeWindow(start, start + 1_000)];
+      }
+      getDefaultTrigger(): Trigger<Event, TimeWindow> {
+        return EventTimeTrigger.create();
+      }
+      isEventTime(): boolean {
+        return true;
+      }
+    }
+    const result = source(env, input, 10_000)
+      .keyBy((e) => e.k)
+      .window(new Seconds())
+      .process(new Describe<Event>((es) => es.map((e) => e.v).join(',')));
+    const { main } = await run(env, result);
+    expect(main).toEqual(['a|0|1000|1,3@999', 'a|1000|2000|1,3,6@1999', 'b|0|1000|2,5@999', 'b|1000|2000|5@1999', 'c|0|1000|4@999'].sort());
   });
 
   it('event-time windows refuse records without a timestamp, saying what to add', async () => {

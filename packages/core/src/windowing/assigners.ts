@@ -23,7 +23,8 @@ export abstract class WindowAssigner<T, W extends Window> {
   readonly kind: WindowAssignerKind = 'custom';
 
   abstract assignWindows(element: T, timestamp: number, context: WindowAssignerContext): readonly W[];
-  abstract getDefaultTrigger(): Trigger<T, W>;
+  // NoInfer: a custom assigner that returns a built-in trigger (typed for any Window) keeps its own window type.
+  abstract getDefaultTrigger(): Trigger<T, NoInfer<W>>;
   /** True when windows follow event time (the record's timestamp and the watermark). */
   abstract isEventTime(): boolean;
   /** Session windows merge when they overlap. */

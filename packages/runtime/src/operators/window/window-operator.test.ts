@@ -24,7 +24,6 @@ import {
   type DataStream,
   type ProcessWindowContext,
   type Source,
-  type Trigger,
   TimeWindow,
 } from '@sage/core';
 import { LocalCluster } from '../../cluster/local-cluster.js';
@@ -700,7 +699,7 @@ describe('window odds and ends', () => {
         const start = Math.floor(ts / 1_000) * 1_000;
         return e.v % 2 === 1 ? [new TimeWindow(start, start + 1_000), new TimeWindow(start + 1_000, start + 2_000)] : [new TimeWindow(start, start + 1_000)];
       }
-      getDefaultTrigger(): Trigger<Event, TimeWindow> {
+      getDefaultTrigger() {
         return EventTimeTrigger.create();
       }
       isEventTime(): boolean {

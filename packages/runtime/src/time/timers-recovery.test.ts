@@ -9,59 +9,15 @@ import {
   ValueStateDescriptor,
   WatermarkStrategy,
   type Collector,
-  type InputStatus,
   type KeyedProcessContext,
   type OnTimerContext,
-  type ReaderOutput,
   type RuntimeContext,
-  type Source,
-  type SourceReader,
-  type SourceReaderContext,
   type ValueState,
 } from '@sage/core';
 import { LocalCluster } from '../cluster/local-cluster.js';
+import { SlowSequence } from '../testing/slow-sequence.js';
 import { CollectSink } from '../testing/collect-sink.js';
 import { FileCheckpointStorage } from '../checkpoint/file-checkpoint-storage.js';
-
-interface Split {
-  next: number;
-  end: number;
-}
-
-/** 0..count-1 over the subtasks, a few numbers per poll with a pause, so checkpoints happen while it runs. */
-class SlowSequence implements Source<number, Split> {
-  readonly name = 'SlowSequence';
-  readonly boundedness = 'bounded' as const;
-  constructor(private readonly count: number) {}
-
-  createReader(ctx: SourceReaderContext): SourceReader<number, Split> {
-    const splits: Split[] = ctx.restoredState
-      ? (ctx.restoredState as Split[]).map((s) => ({ ...s }))
-      : [{ next: Math.floor((this.count * ctx.subtaskIndex) / ctx.parallelism), end: Math.floor((this.count * (ctx.subtaskIndex + 1)) / ctx.parallelism) }];
-    let resting = false;
-    return {
-      async start() {},
-      pollNext(output: ReaderOutput<number>): InputStatus {
-        if (resting) return 'nothing';
-        const split = splits.find((s) => s.next < s.end);
-        if (split === undefined) return 'end';
-        const stop = Math.min(split.end, split.next + 10);
-        for (; split.next < stop; split.next++) output.collect(split.next);
-        resting = true;
-        return 'nothing';
-      },
-      isAvailable: () =>
-        new Promise<void>((resolve) =>
-          setTimeout(() => {
-            resting = false;
-            resolve();
-          }, 1),
-        ),
-      snapshotState: () => splits.map((s) => ({ ...s })),
-      async close() {},
-    };
-  }
-}
 
 /** Per key, counts numbers in buckets of 100 of event time, emitted by an event-time timer at each bucket's end. */
 class BucketCounts extends KeyedProcessFunction<number, number, string> {

@@ -11,60 +11,17 @@ import {
   WatermarkStrategy,
   type AggregateFunction,
   type Collector,
-  type InputStatus,
   type MapFunction,
   type ProcessWindowContext,
-  type ReaderOutput,
   type RuntimeContext,
-  type Source,
-  type SourceReader,
-  type SourceReaderContext,
   type TimeWindow,
 } from '@sage/core';
 import { LocalCluster } from '../../cluster/local-cluster.js';
+import { SlowSequence } from '../../testing/slow-sequence.js';
 import { CollectSink } from '../../testing/collect-sink.js';
 import { FileCheckpointStorage } from '../../checkpoint/file-checkpoint-storage.js';
 
 const COUNT = 6_000;
-
-interface Split {
-  next: number;
-  end: number;
-}
-
-/** 0..COUNT-1 over the subtasks, a few numbers per poll with a pause, so checkpoints happen while it runs. */
-class SlowSequence implements Source<number, Split> {
-  readonly name = 'SlowSequence';
-  readonly boundedness = 'bounded' as const;
-
-  createReader(ctx: SourceReaderContext): SourceReader<number, Split> {
-    const splits: Split[] = ctx.restoredState
-      ? (ctx.restoredState as Split[]).map((s) => ({ ...s }))
-      : [{ next: Math.floor((COUNT * ctx.subtaskIndex) / ctx.parallelism), end: Math.floor((COUNT * (ctx.subtaskIndex + 1)) / ctx.parallelism) }];
-    let resting = false;
-    return {
-      async start() {},
-      pollNext(output: ReaderOutput<number>): InputStatus {
-        if (resting) return 'nothing';
-        const split = splits.find((s) => s.next < s.end);
-        if (split === undefined) return 'end';
-        const stop = Math.min(split.end, split.next + 10);
-        for (; split.next < stop; split.next++) output.collect(split.next);
-        resting = true;
-        return 'nothing';
-      },
-      isAvailable: () =>
-        new Promise<void>((resolve) =>
-          setTimeout(() => {
-            resting = false;
-            resolve();
-          }, 1),
-        ),
-      snapshotState: () => splits.map((s) => ({ ...s })),
-      async close() {},
-    };
-  }
-}
 
 /** Fails the first attempt once it sees `failAt`. */
 class CrashOnce implements MapFunction<number, number> {
@@ -98,7 +55,7 @@ function job(sink: CollectSink<string>, parallelism: number, failAt = -1) {
   env.setRestartStrategy(RestartStrategies.fixedDelay({ attempts: 2, delayMs: 10 }));
   env.getConfig().setAutoWatermarkInterval(5);
   const keyed = env
-    .fromSource(new SlowSequence(), WatermarkStrategy.forBoundedOutOfOrderness<number>(0).withTimestampAssigner(eventTime), { uid: 'numbers' })
+    .fromSource(new SlowSequence(COUNT), WatermarkStrategy.forBoundedOutOfOrderness<number>(0).withTimestampAssigner(eventTime), { uid: 'numbers' })
     .map(new CrashOnce(failAt))
     .uid('crash')
     .keyBy((n) => n % 7);

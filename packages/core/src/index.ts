@@ -36,6 +36,60 @@ export {
 } from './functions/functions.js';
 export { OutputTag } from './functions/output-tag.js';
 
+export { GlobalWindow, TimeWindow, Window, type TimestampedValue } from './windowing/windows.js';
+export {
+  EventTimeSessionWindows,
+  FixedWindowAssigner,
+  GlobalWindows,
+  ProcessingTimeSessionWindows,
+  SessionWindowAssigner,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  WindowAssigner,
+  windowStart,
+  type SessionGapExtractor,
+  type WindowAssignerContext,
+  type WindowAssignerKind,
+} from './windowing/assigners.js';
+export {
+  ContinuousEventTimeTrigger,
+  CountTrigger,
+  EventTimeTrigger,
+  NeverTrigger,
+  ProcessingTimeTrigger,
+  PurgingTrigger,
+  Trigger,
+  TriggerResult,
+  type OnMergeContext,
+  type TriggerContext,
+} from './windowing/triggers.js';
+export { CountEvictor, TimeEvictor, type Evictor, type EvictorContext } from './windowing/evictors.js';
+export {
+  ProcessAllWindowFunction,
+  ProcessWindowFunction,
+  type KeyedStateStore,
+  type ProcessAllWindowContext,
+  type ProcessAllWindowFn,
+  type ProcessWindowContext,
+  type ProcessWindowFn,
+} from './windowing/window-functions.js';
+export type { WindowFunctionSpec, WindowOperatorSpec } from './windowing/window-spec.js';
+export { AllWindowedStream, WindowedStream } from './windowing/windowed-stream.js';
+export {
+  CoGroupedStreams,
+  JoinedStreams,
+  JoinWhereEqual,
+  WithWindow,
+  type CoGroupFn,
+  type CoGroupFunction,
+  type JoinFn,
+  type JoinFunction,
+  type JoinWindowFn,
+  type TaggedUnion,
+} from './windowing/joins.js';
+
 export {
   AggregatingStateDescriptor,
   ListStateDescriptor,
@@ -46,6 +100,14 @@ export {
   type StateDescriptor,
   type StateKind,
 } from './state/descriptors.js';
+export {
+  StateTtlConfig,
+  StateTtlConfigBuilder,
+  StateVisibility,
+  UpdateType,
+  type CleanupStrategies,
+  type IncrementalCleanupStrategy,
+} from './state/state-ttl-config.js';
 export type {
   AggregatingState,
   ListState,

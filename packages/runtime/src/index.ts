@@ -17,6 +17,8 @@ export {
   type StreamEvent,
 } from './records/stream-elements.js';
 export { HeapKeyedStateBackend, StateTable } from './state/heap-keyed-state-backend.js';
+export { IncompatibleStateTtl } from './state/incompatible-state-ttl.js';
+export { ManualTtlTimeProvider, SYSTEM_TTL_TIME_PROVIDER, type TtlTimeProvider } from './state/ttl-time-provider.js';
 export { TaskMetrics } from './metrics/task-metrics.js';
 export { CollectSink } from './testing/collect-sink.js';
 export { ARTIFACT_EXTERNALS, ArtifactMismatch, artifactHash, loadJobArtifact } from './artifact/job-artifact.js';

@@ -16,6 +16,13 @@ import type {
 import type { OutputTag } from '../functions/output-tag.js';
 import { WatermarkStrategy } from '../time/watermark-strategy.js';
 import type { OperatorKind, PartitionerKind, StreamGraph, StreamNode } from '../graph/stream-graph.js';
+import { CountEvictor } from '../windowing/evictors.js';
+import { GlobalWindows, type WindowAssigner } from '../windowing/assigners.js';
+import { CoGroupedStreams, JoinedStreams } from '../windowing/joins.js';
+import { CountTrigger, PurgingTrigger } from '../windowing/triggers.js';
+import type { WindowOperatorSpec } from '../windowing/window-spec.js';
+import { AllWindowedStream, WindowedStream, type WindowOperatorHost } from '../windowing/windowed-stream.js';
+import type { GlobalWindow, Window } from '../windowing/windows.js';
 
 /** One upstream of a stream: a node's output, how it is partitioned, and which side output. */
 export interface StreamInput {
@@ -75,6 +82,31 @@ export class DataStream<T> {
       if (other.graph !== this.graph) throw new TypeError('union(): the streams belong to different environments');
     }
     return new DataStream<T>(this.graph, [...this.inputs, ...others.flatMap((o) => o.inputs)]);
+  }
+
+  /**
+   * Windows over the whole stream, in one subtask (parallelism 1, as Flink's windowAll): prefer
+   * keyBy(...).window(...) when records have a key.
+   */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return new AllWindowedStream<T, W>(this.keyBy(allWindowsKey) as unknown as WindowOperatorHost, assigner);
+  }
+
+  /** Every `size` records of the stream, in one subtask; with `slide`, the last `size` records every `slide`. */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    return countWindows(this.windowAll(GlobalWindows.create()), size, slide);
+  }
+
+  /** Window join: `a.join(b).where(ka).equalTo(kb).window(assigner).apply((x, y) => ...)`. */
+  join<B>(other: DataStream<B>): JoinedStreams<T, B> {
+    if (other.graph !== this.graph) throw new TypeError('join(): the streams belong to different environments');
+    return new JoinedStreams<T, B>(this, other);
+  }
+
+  /** Window co-group: like join, with both sides' records of a key and window in one call. */
+  coGroup<B>(other: DataStream<B>): CoGroupedStreams<T, B> {
+    if (other.graph !== this.graph) throw new TypeError('coGroup(): the streams belong to different environments');
+    return new CoGroupedStreams<T, B>(this, other);
   }
 
   /** Spreads records round-robin over the next operator's subtasks. */
@@ -165,6 +197,9 @@ export class SingleOutputStream<T> extends DataStream<T> {
   }
 
   setParallelism(parallelism: number): this {
+    if (this.node.nonParallel === true && parallelism !== 1) {
+      throw new TypeError(`'${this.node.name}' runs in one subtask (windowAll): it cannot have parallelism ${parallelism} — use keyBy(...).window(...) to window in parallel`);
+    }
     this.node.parallelism = parallelism;
     return this;
   }
@@ -206,6 +241,27 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.transform('keyedProcess', 'KeyedProcess', requireMethod(fn, 'processElement'), true);
   }
 
+  /** Groups each key's records into windows: `window(TumblingEventTimeWindows.of(minutes(1)))`. */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /** Every `size` records of a key; with `slide`, the key's last `size` records every `slide` records. */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    return countWindows(this.window(GlobalWindows.create()), size, slide);
+  }
+
+  /** @internal The window operator of window(...) and windowAll(...). */
+  addWindowOperator<R>(name: string, spec: WindowOperatorSpec, nonParallel: boolean): SingleOutputStream<R> {
+    const stream = this.transform<R>('window', name, spec, true);
+    if (nonParallel) {
+      const node = this.graph.nodes[this.graph.nodes.length - 1]!;
+      node.parallelism = 1;
+      node.nonParallel = true;
+    }
+    return stream;
+  }
+
   protected override keySelector(): KeySelector<any, any> {
     return this.selector;
   }
@@ -238,6 +294,17 @@ export class DataStreamSink<T> {
     this.node.chaining = 'never';
     return this;
   }
+}
+
+/** windowAll() keys every record the same: one key, one subtask. */
+function allWindowsKey(): number {
+  return 0;
+}
+
+/** Flink's countWindow: a purging count trigger, or with a slide a count evictor and a count trigger. */
+function countWindows<S extends { trigger(t: never): S; evictor(e: never): S }>(stream: S, size: number, slide: number | undefined): S {
+  if (slide === undefined) return stream.trigger(PurgingTrigger.of(CountTrigger.of(size)) as never);
+  return stream.evictor(CountEvictor.of(size) as never).trigger(CountTrigger.of(slide) as never);
 }
 
 function requireMethod(fn: unknown, method: string): unknown {

@@ -16,6 +16,7 @@ import type { PartitionerKind, StreamEdge, StreamGraph, StreamNode } from './str
 import type { CheckpointConfig } from '../config/checkpoint-config.js';
 import type { RestartStrategyConfig } from '../config/restart-strategies.js';
 import { DEFAULT_AUTO_WATERMARK_INTERVAL_MS } from '../api/execution-config.js';
+import { windowSpecSignature, type WindowOperatorSpec } from '../windowing/window-spec.js';
 
 export interface CompileOptions {
   readonly jobName: string;
@@ -255,6 +256,7 @@ function isChainable(edge: StreamEdge, partitioner: PartitionerKind, resolved: M
 function functionSignature(node: StreamNode): string {
   const fn = node.fn;
   const key = node.keySelector ? `key:${node.keySelector.toString()}` : '';
+  if (node.kind === 'window') return windowSpecSignature(fn as WindowOperatorSpec) + key;
   if (typeof fn === 'function') return fn.toString() + key;
   if (fn && typeof fn === 'object') {
     const ctor = (fn as object).constructor;

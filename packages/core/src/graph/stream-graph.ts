@@ -15,6 +15,7 @@ export type OperatorKind =
   | 'keyedProcess'
   | 'reduce'
   | 'timestamps'
+  | 'window'
   | 'sink';
 
 /** How records of an edge are spread over the target's subtasks. */
@@ -42,6 +43,8 @@ export interface StreamNode {
   readonly watermarkStrategy: WatermarkStrategy<any> | undefined;
   readonly inputs: StreamEdge[];
   readonly outputs: StreamEdge[];
+  /** Runs in one subtask whatever the default parallelism (windowAll). */
+  nonParallel?: boolean;
 }
 
 export interface StreamEdge {

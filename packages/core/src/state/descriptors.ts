@@ -3,14 +3,36 @@
  * `ctx.getState(descriptor)` in `open()`; the name is what snapshots and restores match on, so keep it
  * stable across versions of a job.
  */
+import { IllegalOperatorUsage } from '../errors.js';
+import { StateTtlConfig } from './state-ttl-config.js';
+
 export type StateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
 
 abstract class StateDescriptorBase<K extends StateKind> {
+  private ttlConfig: StateTtlConfig = StateTtlConfig.DISABLED;
+
   constructor(
     readonly kind: K,
     readonly name: string,
   ) {
     if (!name) throw new TypeError('A state descriptor needs a non-empty name');
+  }
+
+  /**
+   * Expires the state's values (MapState: entries, ListState: elements) after the config's TTL of
+   * processing time. Turning TTL on or off changes how the state is stored: a checkpoint taken with
+   * one cannot be restored into the other under the same name.
+   */
+  enableTimeToLive(ttlConfig: StateTtlConfig): void {
+    if (!(ttlConfig instanceof StateTtlConfig)) {
+      throw new IllegalOperatorUsage(`State '${this.name}': enableTimeToLive takes a StateTtlConfig, built with StateTtlConfig.newBuilder(ttl).build()`);
+    }
+    this.ttlConfig = ttlConfig;
+  }
+
+  /** StateTtlConfig.DISABLED unless enableTimeToLive() was called. */
+  getTtlConfig(): StateTtlConfig {
+    return this.ttlConfig;
   }
 }
 

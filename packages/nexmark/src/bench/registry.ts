@@ -13,12 +13,16 @@ import { kafkaMap } from './kafka-map.js';
 import { kafkaMapCluster } from './kafka-map-cluster.js';
 import { latency } from './latency.js';
 import { chainedPipeline, keyedReduce } from './local-pipelines.js';
+import { sessionWindowCount, slidingWindowCount, tumblingWindowCount, windowRatioGoals } from './window-pipelines.js';
 
 export function registeredBenchmarks(): Benchmark[] {
   return [
     chainedPipeline(),
     keyedReduce(1),
     keyedReduce(2),
+    tumblingWindowCount(),
+    slidingWindowCount(),
+    sessionWindowCount(),
     clusterShuffle(1, 2),
     clusterShuffle(2, 1),
     checkpointOverhead(),
@@ -42,4 +46,5 @@ export const ratioGoals: readonly RatioGoal[] = [
     denominator: 'cluster/keyed-reduce-1tm-x2',
     goal: 1.6,
   },
+  ...windowRatioGoals,
 ];

@@ -6,66 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   RestartStrategies,
   StreamExecutionEnvironment,
-  type InputStatus,
-  type ReaderOutput,
   type RuntimeContext,
-  type Source,
-  type SourceReader,
-  type SourceReaderContext,
 } from '@sage/core';
 import { LocalCluster, type JobResult } from '../cluster/local-cluster.js';
+import { SlowSequence } from '../testing/slow-sequence.js';
 import { CollectSink } from '../testing/collect-sink.js';
 import { FileCheckpointStorage } from './file-checkpoint-storage.js';
 import type { CompletedCheckpoint } from './checkpoint-storage.js';
-
-interface Split {
-  next: number;
-  end: number;
-}
-
-/**
- * 0..count-1 spread over the subtasks, a few records per poll with a pause after each, so a job lives
- * long enough for checkpoints to complete while it runs.
- */
-class SlowSequence implements Source<number, Split> {
-  readonly name = 'SlowSequence';
-  readonly boundedness = 'bounded' as const;
-
-  constructor(
-    private readonly count: number,
-    private readonly perPoll = 10,
-  ) {}
-
-  createReader(ctx: SourceReaderContext): SourceReader<number, Split> {
-    const splits: Split[] = ctx.restoredState
-      ? (ctx.restoredState as Split[]).map((s) => ({ ...s }))
-      : [{ next: Math.floor((this.count * ctx.subtaskIndex) / ctx.parallelism), end: Math.floor((this.count * (ctx.subtaskIndex + 1)) / ctx.parallelism) }];
-    const perPoll = this.perPoll;
-    let resting = false;
-    return {
-      async start() {},
-      pollNext(output: ReaderOutput<number>): InputStatus {
-        if (resting) return 'nothing';
-        const split = splits.find((s) => s.next < s.end);
-        if (split === undefined) return 'end';
-        const stop = Math.min(split.end, split.next + perPoll);
-        for (; split.next < stop; split.next++) output.collect(split.next);
-        resting = true;
-        return 'nothing';
-      },
-      isAvailable() {
-        return new Promise<void>((resolve) =>
-          setTimeout(() => {
-            resting = false;
-            resolve();
-          }, 1),
-        );
-      },
-      snapshotState: () => splits.map((s) => ({ ...s })),
-      async close() {},
-    };
-  }
-}
 
 /** Throws at `failAt` in the given attempts: a crash in the middle of the stream. */
 class FailOnce {

@@ -9,6 +9,8 @@ export class TaskMetrics {
   backpressuredMs = 0;
   /** Milliseconds the task spent waiting for input (Flink's idleTime). */
   idleMs = 0;
+  /** Records that window operators dropped as too late for all their windows (Flink's numLateRecordsDropped). */
+  lateRecordsDropped = 0;
 
   /** The record writers of the chain, whose counts add to recordsOut. */
   attachWriters(writers: readonly { readonly recordsOut: number }[]): void {

@@ -1,4 +1,4 @@
-import type { Sink, Source, StreamNode, WatermarkStrategy } from '@sage/core';
+import type { Sink, Source, StreamNode, WatermarkStrategy, WindowOperatorSpec } from '@sage/core';
 import { FilterOperator, FlatMapOperator, MapOperator } from './basic-operators.js';
 import { copyUserFunction } from './function-copy.js';
 import { ProcessOperator } from './process-operator.js';
@@ -7,6 +7,7 @@ import { SinkOperator } from './sink-operator.js';
 import { SourceOperator } from '../source/source-operator.js';
 import { TimestampsAndWatermarksOperator } from './timestamps-operator.js';
 import type { OperatorContext, StreamOperator } from './stream-operator.js';
+import { createWindowOperator } from './window/create-window-operator.js';
 
 /**
  * The operator that runs a stream node, with its own copy of the user function. Sources and sinks
@@ -27,6 +28,8 @@ export function createOperator(node: StreamNode, context: OperatorContext): Stre
       return new ReduceOperator(context, copyUserFunction(node.fn));
     case 'timestamps':
       return new TimestampsAndWatermarksOperator(context, node.fn as WatermarkStrategy<unknown>);
+    case 'window':
+      return createWindowOperator(context, copyUserFunction(node.fn as WindowOperatorSpec));
     case 'sink':
       return new SinkOperator(context, node.fn as Sink<unknown, unknown>);
     case 'source':

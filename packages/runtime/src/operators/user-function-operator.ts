@@ -40,7 +40,8 @@ export abstract class UserFunctionOperator extends StreamOperator {
   }
 }
 
-class OperatorRuntimeContext implements RuntimeContext {
+/** The RuntimeContext a user function's open() gets. */
+export class OperatorRuntimeContext implements RuntimeContext {
   readonly jobName: string;
   readonly operatorName: string;
   readonly operatorUid: string;

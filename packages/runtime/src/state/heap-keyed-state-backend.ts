@@ -10,12 +10,17 @@ import {
   type StateDescriptor,
   type StateFor,
   type StateKind,
+  type StateTtlConfig,
 } from '@sage/core';
 import { createHeapState } from './heap-states.js';
+import { IncompatibleStateTtl } from './incompatible-state-ttl.js';
 import { deserializeKeyGroup } from './key-group-serializer.js';
 import type { KeyedStateSnapshot } from './keyed-state-snapshot.js';
 import { ABSENT_AT_BARRIER, PendingKeyedSnapshot } from './pending-keyed-snapshot.js';
 import { copyStateValue } from './state-value-copy.js';
+import { createTtlHeapState } from './ttl-heap-states.js';
+import { TtlIncrementalCleanup } from './ttl-incremental-cleanup.js';
+import { SYSTEM_TTL_TIME_PROVIDER, type TtlTimeProvider } from './ttl-time-provider.js';
 
 export class StateTable {
   /** One map per owned key group, indexed by `keyGroup - range.start`; keys are normalised state keys. */
@@ -25,11 +30,17 @@ export class StateTable {
    * they were at the barrier for the keys accessed since (see PendingKeyedSnapshot).
    */
   preserved: (Map<unknown, unknown> | undefined)[] | undefined = undefined;
+  /** The TTL config of the descriptor that asked for this state, once one has (a restored table has none before). */
+  ttlConfig: StateTtlConfig | undefined = undefined;
 
   constructor(
     readonly name: string,
     readonly kind: StateKind,
     keyGroupCount: number,
+    /** Entries are stored with their TTL timestamps (see ttl-values.ts). */
+    readonly ttl: boolean,
+    /** Created from a checkpoint rather than by a descriptor: names the cause when a descriptor does not match. */
+    readonly restored: boolean,
   ) {
     this.maps = Array.from({ length: keyGroupCount }, () => new Map());
   }
@@ -65,12 +76,16 @@ export class HeapKeyedStateBackend {
   private readonly tables = new Map<string, StateTable>();
   private readonly states = new Map<string, unknown>();
   private pending: PendingKeyedSnapshot | undefined;
+  /** Incremental TTL cleanups that run for every record, not only on access; undefined while there are none. */
+  private recordCleanups: TtlIncrementalCleanup[] | undefined = undefined;
 
   constructor(
     readonly keyGroupRange: KeyGroupRange,
     readonly maxParallelism: number,
     /** Names the operator in errors. */
     private readonly operatorName: string,
+    /** The processing-time clock of state TTL; tests set a manual one. */
+    public ttlTimeProvider: TtlTimeProvider = SYSTEM_TTL_TIME_PROVIDER,
   ) {
     this.owed = new Uint8Array(keyGroupRange.end - keyGroupRange.start + 1);
   }
@@ -87,15 +102,31 @@ export class HeapKeyedStateBackend {
     this.currentKey = key;
     this.currentStateKey = toStateKey(key);
     this.currentKeyGroupIndex = index;
+    if (this.recordCleanups !== undefined) this.cleanUpForRecord();
+  }
+
+  private cleanUpForRecord(): void {
+    const now = this.ttlTimeProvider.currentTimestamp();
+    for (const cleanup of this.recordCleanups!) cleanup.run(now);
   }
 
   getState<D extends StateDescriptor>(descriptor: D): StateFor<D> {
     const existing = this.states.get(descriptor.name);
-    const table = this.table(descriptor.name, descriptor.kind);
+    const ttlConfig = descriptor.getTtlConfig();
+    const ttl = ttlConfig.isEnabled();
+    const table = this.table(descriptor.name, descriptor.kind, ttl, false);
     if (existing !== undefined) return existing as StateFor<D>;
-    const state = createHeapState(this, table, descriptor);
+    const state = ttl ? this.createTtlState(table, descriptor, ttlConfig) : createHeapState(this, table, descriptor);
     this.states.set(descriptor.name, state);
     return state as StateFor<D>;
+  }
+
+  private createTtlState(table: StateTable, descriptor: StateDescriptor, config: StateTtlConfig): unknown {
+    table.ttlConfig = config;
+    const incremental = config.cleanupStrategies.incremental;
+    const cleanup = incremental === undefined ? undefined : new TtlIncrementalCleanup(table, this.owed, config.ttl, incremental.cleanupSize);
+    if (cleanup !== undefined && incremental!.runCleanupForEveryRecord) (this.recordCleanups ??= []).push(cleanup);
+    return createTtlHeapState(this, table, descriptor, config, cleanup);
   }
 
   /**
@@ -103,7 +134,7 @@ export class HeapKeyedStateBackend {
    * with the user's state. Its values must be plain data: arrays, objects, numbers, strings.
    */
   internalTable(name: string): StateTable {
-    return this.table(name, 'value');
+    return this.table(name, 'value', false, false);
   }
 
   /** Every table, for snapshots. */
@@ -120,7 +151,13 @@ export class HeapKeyedStateBackend {
    */
   beginSnapshot(): PendingKeyedSnapshot {
     if (this.pending !== undefined && !this.pending.done) this.pending.serializeAll();
-    this.pending = new PendingKeyedSnapshot(this.owed, [...this.tables.values()], this.keyGroupRange.start, this.maxParallelism);
+    this.pending = new PendingKeyedSnapshot(
+      this.owed,
+      [...this.tables.values()],
+      this.keyGroupRange.start,
+      this.maxParallelism,
+      this.ttlTimeProvider.currentTimestamp(),
+    );
     return this.pending;
   }
 
@@ -143,7 +180,7 @@ export class HeapKeyedStateBackend {
             `into maxParallelism ${this.maxParallelism}: keep the job's maxParallelism when restoring`,
         );
       }
-      const tables = snapshot.states.map((state) => this.table(state.name, state.kind));
+      const tables = snapshot.states.map((state) => this.table(state.name, state.kind, state.ttl === true, true));
       for (const [keyGroup, chunk] of snapshot.keyGroups) {
         // Only the key groups this subtask owns are decoded.
         if (keyGroup < this.keyGroupRange.start || keyGroup > this.keyGroupRange.end) continue;
@@ -163,15 +200,17 @@ export class HeapKeyedStateBackend {
     }
   }
 
-  private table(name: string, kind: StateKind): StateTable {
+  private table(name: string, kind: StateKind, ttl: boolean, restored: boolean): StateTable {
     let table = this.tables.get(name);
     if (table === undefined) {
-      table = new StateTable(name, kind, this.keyGroupRange.end - this.keyGroupRange.start + 1);
+      table = new StateTable(name, kind, this.keyGroupRange.end - this.keyGroupRange.start + 1, ttl, restored);
       this.tables.set(name, table);
     } else if (table.kind !== kind) {
       throw new IllegalOperatorUsage(
         `Operator '${this.operatorName}' asked for state '${name}' as ${kind} state, but it is ${table.kind} state: give each state its own name`,
       );
+    } else if (table.ttl !== ttl) {
+      throw new IncompatibleStateTtl(this.operatorName, name, ttl, table.restored || restored);
     }
     return table;
   }

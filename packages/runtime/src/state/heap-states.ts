@@ -13,41 +13,7 @@ import type {
 } from '@sage/core';
 import type { HeapKeyedStateBackend, StateTable } from './heap-keyed-state-backend.js';
 import { toStateKey } from './heap-keyed-state-backend.js';
-
-abstract class HeapState<V> {
-  /** The backend's flags of key groups owed to a snapshot in progress: the same array for the backend's life. */
-  private readonly owed: Uint8Array;
-
-  constructor(
-    protected readonly backend: HeapKeyedStateBackend,
-    protected readonly table: StateTable,
-  ) {
-    this.owed = backend.owed;
-  }
-
-  // Reads guard too, not only writes: what a read hands out (a list, a map, an object in a
-  // ValueState) may be changed in place by the caller, and a snapshot in progress must not see that.
-  protected read(): V | undefined {
-    const backend = this.backend;
-    const index = backend.currentKeyGroupIndex;
-    if (this.owed[index] !== 0) this.table.preserve(index, backend.currentStateKey);
-    return this.table.maps[index]!.get(backend.currentStateKey) as V | undefined;
-  }
-
-  protected write(value: V): void {
-    const backend = this.backend;
-    const index = backend.currentKeyGroupIndex;
-    if (this.owed[index] !== 0) this.table.preserve(index, backend.currentStateKey);
-    this.table.maps[index]!.set(backend.currentStateKey, value);
-  }
-
-  clear(): void {
-    const backend = this.backend;
-    const index = backend.currentKeyGroupIndex;
-    if (this.owed[index] !== 0) this.table.preserve(index, backend.currentStateKey);
-    this.table.maps[index]!.delete(backend.currentStateKey);
-  }
-}
+import { HeapState } from './heap-state-base.js';
 
 class HeapValueState<T> extends HeapState<T> implements ValueState<T> {
   constructor(backend: HeapKeyedStateBackend, table: StateTable, private readonly defaultValue: T | undefined) {

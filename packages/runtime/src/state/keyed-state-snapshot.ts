@@ -9,6 +9,8 @@ import type { StateKind } from '@sage/core';
 export interface StateSnapshotInfo {
   readonly name: string;
   readonly kind: StateKind;
+  /** Present (true) when entries carry TTL timestamps; a restore refuses a descriptor that does not match. */
+  readonly ttl?: true;
 }
 
 export interface KeyedStateSnapshot {

@@ -17,6 +17,7 @@ import type { StateKind } from '@sage/core';
 import type { StateTable } from './heap-keyed-state-backend.js';
 import { serializeKeyGroup } from './key-group-serializer.js';
 import type { KeyedStateSnapshot, StateSnapshotInfo } from './keyed-state-snapshot.js';
+import { withoutExpired } from './ttl-values.js';
 
 /** Kept for a key that had no entry at the barrier: it is left out of the snapshot. */
 export const ABSENT_AT_BARRIER: unique symbol = Symbol('absent at the barrier');
@@ -30,6 +31,8 @@ export class PendingKeyedSnapshot {
   private abandoned = false;
   private readonly states: readonly StateSnapshotInfo[];
   private readonly kinds: readonly StateKind[];
+  /** Per state, its TTL when expired entries are left out of snapshots (cleanupFullSnapshot), else undefined. */
+  private readonly snapshotTtls: readonly (number | undefined)[];
 
   constructor(
     /** The backend's flags, one per key group index: 1 while the key group is owed to this snapshot. */
@@ -38,10 +41,13 @@ export class PendingKeyedSnapshot {
     private readonly tables: readonly StateTable[],
     private readonly keyGroupStart: number,
     private readonly maxParallelism: number,
+    /** Processing time at the barrier: what has expired by then is left out where cleanupFullSnapshot asks. */
+    private readonly ttlNow = 0,
   ) {
     this.chunks = new Array<Uint8Array | undefined>(owed.length);
-    this.states = tables.map((t) => ({ name: t.name, kind: t.kind }));
+    this.states = tables.map((t) => (t.ttl ? { name: t.name, kind: t.kind, ttl: true } : { name: t.name, kind: t.kind }));
     this.kinds = tables.map((t) => t.kind);
+    this.snapshotTtls = tables.map((t) => (t.ttlConfig?.cleanupStrategies.inFullSnapshot === true ? t.ttlConfig.ttl : undefined));
     for (const table of tables) table.preserved = new Array<Map<unknown, unknown> | undefined>(owed.length);
     for (let index = 0; index < owed.length; index++) {
       if (tables.some((t) => t.maps[index]!.size > 0)) {
@@ -62,7 +68,9 @@ export class PendingKeyedSnapshot {
     const entries: (unknown[] | null)[] = new Array(this.tables.length);
     for (let s = 0; s < this.tables.length; s++) {
       const table = this.tables[s]!;
-      entries[s] = entriesAtBarrier(table.maps[index]!, table.preserved![index]);
+      const flat = entriesAtBarrier(table.maps[index]!, table.preserved![index]);
+      const ttl = this.snapshotTtls[s];
+      entries[s] = ttl === undefined || flat === null ? flat : unexpiredEntries(flat, this.kinds[s]!, ttl, this.ttlNow);
       table.preserved![index] = undefined;
     }
     this.chunks[index] = serializeKeyGroup(entries, this.kinds);
@@ -125,4 +133,17 @@ function entriesAtBarrier(live: ReadonlyMap<unknown, unknown>, kept: ReadonlyMap
     if (value !== ABSENT_AT_BARRIER) flat.push(key, value);
   }
   return flat.length === 0 ? null : flat;
+}
+
+/** Flat entries without what expired by `now` (cleanupFullSnapshot); null when nothing is left. */
+function unexpiredEntries(flat: unknown[], kind: StateKind, ttl: number, now: number): unknown[] | null {
+  let kept = 0;
+  for (let i = 0; i < flat.length; i += 2) {
+    const value = withoutExpired(kind, flat[i + 1], ttl, now);
+    if (value === undefined) continue;
+    flat[kept++] = flat[i];
+    flat[kept++] = value;
+  }
+  flat.length = kept;
+  return kept === 0 ? null : flat;
 }

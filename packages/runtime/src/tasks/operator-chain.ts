@@ -59,6 +59,8 @@ export class OperatorChain {
               keyGroupRangeForSubtask(vertex.maxParallelism, vertex.parallelism, spec.subtaskIndex),
               vertex.maxParallelism,
               descriptor.name,
+              // State TTL and processing-time timers read one clock.
+              { currentTimestamp: () => spec.processingTime.getCurrentProcessingTime() },
             );
       if (keyedBackend !== null && restoredState !== undefined) keyedBackend.restore(restoredState.keyed);
       const operator = createOperator(node, this.contextOf(spec, descriptor, keySelector, keyedBackend, restoredState));

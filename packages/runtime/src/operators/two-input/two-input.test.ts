@@ -6,15 +6,10 @@ import {
   ValueStateDescriptor,
   WatermarkStrategy,
   type Collector,
-  type InputStatus,
   type KeyedProcessContext,
   type OnTimerContext,
   type ProcessContext,
-  type ReaderOutput,
   type RuntimeContext,
-  type Source,
-  type SourceReader,
-  type SourceReaderContext,
   type ValueState,
 } from '@sage/core';
 import { CollectSink } from '../../testing/collect-sink.js';
@@ -208,33 +203,3 @@ describe('keyed union', () => {
     expect(finals(unionFirst.values)).toEqual(expected);
   });
 });
-
-/** Elements of an array, from one subtask, once `ready()` says so; its position is its state. */
-export class GatedSource<T> implements Source<T, number> {
-  readonly name = 'Gated';
-  readonly boundedness = 'bounded' as const;
-  readonly nonParallel = true;
-
-  constructor(
-    private readonly elements: readonly T[],
-    private readonly ready: () => boolean,
-    private readonly perPoll = 100,
-  ) {}
-
-  createReader(ctx: SourceReaderContext): SourceReader<T, number> {
-    let position = ctx.restoredState?.length ? (ctx.restoredState[0] as number) : 0;
-    const { elements, ready, perPoll } = this;
-    return {
-      async start() {},
-      pollNext(output: ReaderOutput<T>): InputStatus {
-        if (!ready()) return 'nothing';
-        const stop = Math.min(elements.length, position + perPoll);
-        for (; position < stop; position++) output.collect(elements[position]!);
-        return position === elements.length ? 'end' : 'more';
-      },
-      isAvailable: () => new Promise<void>((resolve) => setTimeout(resolve, 2)),
-      snapshotState: () => [position],
-      async close() {},
-    };
-  }
-}

@@ -29,7 +29,12 @@ export abstract class CoProcessFunction<IN1, IN2, OUT> implements RichFunction {
   abstract processElement2(value: IN2, ctx: ProcessContext, out: Collector<OUT>): void;
 }
 
-export type CoProcessFn<IN1, IN2, OUT> = Pick<CoProcessFunction<IN1, IN2, OUT>, 'processElement1' | 'processElement2'> & RichFunction;
+/** Keyed functions carry this mark, so passing one where streams are not keyed is a compile error. */
+interface NotKeyed {
+  readonly __keyedInput?: never;
+}
+
+export type CoProcessFn<IN1, IN2, OUT> = Pick<CoProcessFunction<IN1, IN2, OUT>, 'processElement1' | 'processElement2'> & RichFunction & NotKeyed;
 
 /**
  * Two streams keyed alike: records of both with the same key share keyed state, and timers set from
@@ -40,6 +45,7 @@ export abstract class KeyedCoProcessFunction<K, IN1, IN2, OUT> implements RichFu
   close?(): void | Promise<void>;
   /** Marks the class so the planner can refuse it on streams that are not keyed. */
   static readonly requiresKeyedInput = true;
+  declare readonly __keyedInput?: true;
   abstract processElement1(value: IN1, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
   abstract processElement2(value: IN2, ctx: KeyedProcessContext<K>, out: Collector<OUT>): void;
   onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<OUT>): void;
@@ -117,13 +123,14 @@ export abstract class BroadcastProcessFunction<IN1, IN2, OUT> implements RichFun
   abstract processBroadcastElement(value: IN2, ctx: BroadcastContext, out: Collector<OUT>): void;
 }
 
-export type BroadcastProcessFn<IN1, IN2, OUT> = Pick<BroadcastProcessFunction<IN1, IN2, OUT>, 'processElement' | 'processBroadcastElement'> & RichFunction;
+export type BroadcastProcessFn<IN1, IN2, OUT> = Pick<BroadcastProcessFunction<IN1, IN2, OUT>, 'processElement' | 'processBroadcastElement'> & RichFunction & NotKeyed;
 
 /** Rules (the broadcast side) applied to a keyed stream, with keyed state and timers on the keyed side. */
 export abstract class KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> implements RichFunction {
   open?(ctx: RuntimeContext): void | Promise<void>;
   close?(): void | Promise<void>;
   static readonly requiresKeyedInput = true;
+  declare readonly __keyedInput?: true;
   abstract processElement(value: IN1, ctx: KeyedReadOnlyBroadcastContext<K>, out: Collector<OUT>): void;
   abstract processBroadcastElement(value: IN2, ctx: KeyedBroadcastContext<K>, out: Collector<OUT>): void;
   onTimer?(timestamp: number, ctx: KeyedBroadcastOnTimerContext<K>, out: Collector<OUT>): void;

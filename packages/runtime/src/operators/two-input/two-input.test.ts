@@ -9,11 +9,13 @@ import {
   type KeyedProcessContext,
   type OnTimerContext,
   type ProcessContext,
+  RestartStrategies,
   type RuntimeContext,
   type ValueState,
 } from '@sage/core';
 import { CollectSink } from '../../testing/collect-sink.js';
 import { LocalCluster } from '../../cluster/local-cluster.js';
+import { GatedSource } from '../../testing/gated-source.js';
 
 /** A seeded generator in [0, 1). */
 function random(seed: number): () => number {
@@ -201,5 +203,82 @@ describe('keyed union', () => {
     };
     expect(finals(keyedFirst.values)).toEqual(expected);
     expect(finals(unionFirst.values)).toEqual(expected);
+  });
+});
+
+/** Totals per key of both inputs, reported once by an event-time timer that only the end of input reaches. */
+class Totals extends KeyedCoProcessFunction<number, number, number, string> {
+  private sums!: ValueState<[number, number]>;
+
+  override open(ctx: RuntimeContext): void {
+    this.sums = ctx.getState(new ValueStateDescriptor<[number, number]>('sums'));
+  }
+
+  processElement1(n: number, ctx: KeyedProcessContext<number>): void {
+    const [a, b] = this.sums.value() ?? [0, 0];
+    this.sums.update([a + n, b]);
+    ctx.timerService().registerEventTimeTimer(1e12);
+  }
+
+  processElement2(n: number, ctx: KeyedProcessContext<number>): void {
+    const [a, b] = this.sums.value() ?? [0, 0];
+    this.sums.update([a, b + n]);
+    ctx.timerService().registerEventTimeTimer(1e12);
+  }
+
+  override onTimer(_t: number, ctx: OnTimerContext<number>, out: Collector<string>): void {
+    out.collect(`${ctx.getCurrentKey()}:${this.sums.value()!.join(':')}`);
+  }
+}
+
+/** Throws at `failAt` in the first attempt only. */
+class CrashOnce {
+  private attempt = 0;
+  constructor(private readonly failAt: number) {}
+  open(ctx: RuntimeContext): void {
+    this.attempt = ctx.attemptNumber;
+  }
+  map(n: number): number {
+    if (n === this.failAt && this.attempt === 0) throw new Error(`crash at ${n}`);
+    return n;
+  }
+}
+
+describe('two inputs and checkpoints', () => {
+  it.each([1, 3])('restores a keyed two-input operator exactly once after a crash, at parallelism %i', async (parallelism) => {
+    const count = 4_000;
+    const half = count / 2;
+    const numbers = Array.from({ length: count }, (_, i) => i);
+    let completed = 0;
+    const env = new StreamExecutionEnvironment({ parallelism });
+    env.enableCheckpointing(10);
+    env.setRestartStrategy(RestartStrategies.fixedDelay({ attempts: 2, delayMs: 10 }));
+    const byValue = WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((n) => n);
+    // Each input's second half waits for a completed checkpoint, so the crash restores from one.
+    const input = (uid: string) =>
+      env
+        .fromSource(new GatedSource(numbers.slice(0, half), () => true, 50), { uid: `${uid}-first` })
+        .union(env.fromSource(new GatedSource(numbers.slice(half), () => completed > 0, 50), { uid: `${uid}-second` }))
+        .assignTimestampsAndWatermarks(byValue)
+        .uid(`${uid}-time`);
+    const sink = new CollectSink<string>();
+    input('a')
+      .keyBy((n) => n % 13)
+      .connect(input('b').map(new CrashOnce(half + 100)).uid('crash').keyBy((n) => n % 13))
+      .process(new Totals())
+      .uid('totals')
+      .sink(sink)
+      .uid('out');
+    const execution = new LocalCluster({ batchSize: 16 }).execute(env.compile());
+    execution.onCheckpointCompleted(() => completed++);
+    const result = await execution.result;
+    expect(result.failure).toBeUndefined();
+    expect(result.restarts).toBe(1);
+    const expected: string[] = [];
+    for (let key = 0; key < 13; key++) {
+      const sum = numbers.filter((n) => n % 13 === key).reduce((a, b) => a + b, 0);
+      expected.push(`${key}:${sum}:${sum}`);
+    }
+    expect(sink.values.sort()).toEqual(expected.sort());
   });
 });

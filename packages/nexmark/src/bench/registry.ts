@@ -13,12 +13,14 @@ import { kafkaMap } from './kafka-map.js';
 import { kafkaMapCluster } from './kafka-map-cluster.js';
 import { latency } from './latency.js';
 import { chainedPipeline, keyedReduce } from './local-pipelines.js';
+import { intervalJoin } from './interval-join.js';
 
 export function registeredBenchmarks(): Benchmark[] {
   return [
     chainedPipeline(),
     keyedReduce(1),
     keyedReduce(2),
+    intervalJoin(),
     clusterShuffle(1, 2),
     clusterShuffle(2, 1),
     checkpointOverhead(),

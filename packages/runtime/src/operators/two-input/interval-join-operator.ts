@@ -3,14 +3,17 @@
  * flat array `[t0, records at t0, t1, records at t1, …]` sorted by timestamp, so a record finds the
  * other side's matches by binary search instead of scanning every bucket. A left record at t joins
  * right records in [t + lower, t + upper]; a right one at t left records in [t - upper, t - lower].
- * Each bucket is dropped by an event-time timer once no record of the other side can still match it:
- * left buckets at t + upper, right ones at t - lower (at t itself when that is earlier). Records behind
- * the watermark are late and dropped, as in Flink.
+ * Each bucket is dropped once the watermark passes the time after which no record of the other side
+ * can match it, as in Flink: left buckets at t + upper, right ones at t - lower (at t itself when that
+ * is earlier). Unlike Flink, which sets a timer per record, a key keeps one timer per side, at its
+ * earliest bucket's cleanup time; when it fires, every bucket due by the watermark goes in one cut and
+ * the timer moves to the next bucket. Same cleanup, far fewer timers (a key buffers hundreds of buckets
+ * between two watermarks). Records behind the watermark are late and dropped, as in Flink.
  */
 import { IllegalOperatorUsage, type Collector, type IntervalJoinParams, type OutputTag, type ProcessJoinContext } from '@sage/core';
 import { NO_TIMESTAMP } from '../../records/stream-elements.js';
 import type { StateTable } from '../../state/heap-keyed-state-backend.js';
-import type { InternalTimer, InternalTimerService, Triggerable } from '../../time/internal-timer-service.js';
+import type { InternalTimerService, Triggerable } from '../../time/internal-timer-service.js';
 import type { OperatorContext } from '../stream-operator.js';
 import { TwoInputOperator } from './two-input-operator.js';
 
@@ -49,7 +52,7 @@ export class IntervalJoinOperator extends TwoInputOperator {
     this.setKeyOf1(value);
     const lower = this.lowerBound;
     const upper = this.upperBound;
-    this.addToBuffer(this.leftBuffer, value, timestamp);
+    const first = this.addToBuffer(this.leftBuffer, value, timestamp);
     const others = this.bucketsOfCurrentKey(this.rightBuffer);
     if (others !== undefined) {
       const call = this.call;
@@ -62,7 +65,7 @@ export class IntervalJoinOperator extends TwoInputOperator {
         for (let j = 0; j < bucket.length; j++) fn(value, bucket[j], call, call);
       }
     }
-    this.leftTimers.registerEventTimeTimer(upper > 0 ? timestamp + upper : timestamp);
+    if (first) this.leftTimers.registerEventTimeTimer(upper > 0 ? timestamp + upper : timestamp);
   }
 
   processElement2(value: unknown, timestamp: number): void {
@@ -70,7 +73,7 @@ export class IntervalJoinOperator extends TwoInputOperator {
     this.setKeyOf2(value);
     const lower = this.lowerBound;
     const upper = this.upperBound;
-    this.addToBuffer(this.rightBuffer, value, timestamp);
+    const first = this.addToBuffer(this.rightBuffer, value, timestamp);
     const others = this.bucketsOfCurrentKey(this.leftBuffer);
     if (others !== undefined) {
       const call = this.call;
@@ -83,13 +86,21 @@ export class IntervalJoinOperator extends TwoInputOperator {
         for (let j = 0; j < bucket.length; j++) fn(bucket[j], value, call, call);
       }
     }
-    this.rightTimers.registerEventTimeTimer(lower < 0 ? timestamp - lower : timestamp);
+    if (first) this.rightTimers.registerEventTimeTimer(lower < 0 ? timestamp - lower : timestamp);
   }
 
-  /** A cleanup timer of the current key fired: its bucket can match nothing any more. */
-  cleanUp(left: boolean, timerTimestamp: number): void {
-    if (left) this.removeFromBuffer(this.leftBuffer, this.upperBound > 0 ? timerTimestamp - this.upperBound : timerTimestamp);
-    else this.removeFromBuffer(this.rightBuffer, this.lowerBound < 0 ? timerTimestamp + this.lowerBound : timerTimestamp);
+  /** The current key's cleanup timer of one side fired: drops the buckets due by the watermark, sets the next timer. */
+  cleanUp(left: boolean): void {
+    const watermark = this.currentWatermark;
+    if (left) {
+      const upper = this.upperBound;
+      const next = this.removeUpTo(this.leftBuffer, upper > 0 ? watermark - upper : watermark);
+      if (next !== undefined) this.leftTimers.registerEventTimeTimer(upper > 0 ? next + upper : next);
+    } else {
+      const lower = this.lowerBound;
+      const next = this.removeUpTo(this.rightBuffer, lower < 0 ? watermark + lower : watermark);
+      if (next !== undefined) this.rightTimers.registerEventTimeTimer(lower < 0 ? next - lower : next);
+    }
   }
 
   private isLate(timestamp: number): boolean {
@@ -107,7 +118,8 @@ export class IntervalJoinOperator extends TwoInputOperator {
     return table.maps[backend.currentKeyGroupIndex]!.get(backend.currentStateKey) as unknown[] | undefined;
   }
 
-  private addToBuffer(table: StateTable, value: unknown, timestamp: number): void {
+  /** Adds to the current key's buffer; true when the record's bucket is new and now the earliest (its timer is the key's). */
+  private addToBuffer(table: StateTable, value: unknown, timestamp: number): boolean {
     const backend = this.backend!;
     const index = backend.currentKeyGroupIndex;
     const stateKey = backend.currentStateKey;
@@ -116,7 +128,7 @@ export class IntervalJoinOperator extends TwoInputOperator {
     const buckets = map.get(stateKey) as unknown[] | undefined;
     if (buckets === undefined) {
       map.set(stateKey, [timestamp, [value]]);
-      return;
+      return true;
     }
     // Mostly in order: look from the end.
     let i = buckets.length - 2;
@@ -124,20 +136,26 @@ export class IntervalJoinOperator extends TwoInputOperator {
     if (i >= 0 && buckets[i] === timestamp) (buckets[i + 1] as unknown[]).push(value);
     else if (i === buckets.length - 2) buckets.push(timestamp, [value]);
     else buckets.splice(i + 2, 0, timestamp, [value]);
+    return i < 0;
   }
 
-  private removeFromBuffer(table: StateTable, timestamp: number): void {
+  /** Drops the current key's buckets at or before `timestamp`; returns the earliest one left, if any. */
+  private removeUpTo(table: StateTable, timestamp: number): number | undefined {
     const backend = this.backend!;
     const index = backend.currentKeyGroupIndex;
     const stateKey = backend.currentStateKey;
     const map = table.maps[index]!;
     const buckets = map.get(stateKey) as unknown[] | undefined;
-    if (buckets === undefined) return;
-    const at = firstAtOrAfter(buckets, timestamp);
-    if (at >= buckets.length || buckets[at] !== timestamp) return;
+    if (buckets === undefined) return undefined;
+    const end = firstAfter(buckets, timestamp);
+    if (end === 0) return buckets[0] as number;
     if (backend.owed[index] !== 0) table.preserve(index, stateKey);
-    if (buckets.length === 2) map.delete(stateKey);
-    else buckets.splice(at, 2);
+    if (end >= buckets.length) {
+      map.delete(stateKey);
+      return undefined;
+    }
+    buckets.splice(0, end);
+    return buckets[0] as number;
   }
 }
 
@@ -153,14 +171,26 @@ function firstAtOrAfter(buckets: readonly unknown[], timestamp: number): number 
   return lo << 1;
 }
 
+/** Index of the first bucket after `timestamp` (the length when none). */
+function firstAfter(buckets: readonly unknown[], timestamp: number): number {
+  let lo = 0;
+  let hi = buckets.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((buckets[mid << 1] as number) <= timestamp) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo << 1;
+}
+
 class Cleanup implements Triggerable {
   constructor(
     private readonly operator: IntervalJoinOperator,
     private readonly left: boolean,
   ) {}
 
-  onEventTime(timer: InternalTimer): void {
-    this.operator.cleanUp(this.left, timer.timestamp);
+  onEventTime(): void {
+    this.operator.cleanUp(this.left);
   }
 
   onProcessingTime(): void {}

@@ -132,6 +132,9 @@ describe('two-input streams', () => {
     e.fromElements<Order>().connect(e.fromElements<Click>()).process(new Enrich() as never).sink(new DiscardingSink());
     expect(() => e.compile()).toThrow(InvalidJobGraph);
     expect(() => e.compile()).toThrow(/keyed operation on a stream that is not keyed/);
+    const half = new StreamExecutionEnvironment({ jobName: 'half', parallelism: 2 });
+    half.fromElements<Order>().keyBy((o) => o.user).connect(half.fromElements<Click>()).map({ map1: (o: Order) => o.user, map2: (c: Click) => c.page }).sink(new DiscardingSink());
+    expect(() => half.compile()).toThrow(/reads a keyed stream on one input but is not keyed: key both inputs/);
     expect(() => orders.broadcast(new ValueStateDescriptor('x') as never)).toThrow(/broadcast\(\) takes MapStateDescriptors/);
     expect(() => orders.connect(clicks).map({ map1: (o: Order) => o } as never)).toThrow(/map1\(\) and map2\(\)/);
   });

@@ -216,6 +216,12 @@ function validate(graph: StreamGraph, resolved: Map<number, ResolvedNode>, optio
       // The hash partitioner takes its key selector from the operator it feeds (which keys its state
       // with the same one); union() of a keyed stream yields an operator without one.
       const inputKey = edge.typeNumber === 2 ? node.keySelector2 : node.keySelector;
+      if (edge.partitioner === 'hash' && inputKey === undefined && isTwoInputKind(node.kind)) {
+        throw new InvalidJobGraph(
+          `${label} reads a keyed stream on one input but is not keyed: key both inputs, ` +
+            'with a.keyBy(ka).connect(b.keyBy(kb)) or a.connect(b).keyBy(ka, kb)',
+        );
+      }
       if (edge.partitioner === 'hash' && inputKey === undefined) {
         throw new InvalidJobGraph(
           `${label} reads a keyed stream but is not keyed itself (union() of a keyed stream drops the key): ` +

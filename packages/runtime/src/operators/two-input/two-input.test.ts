@@ -16,6 +16,9 @@ import {
 import { CollectSink } from '../../testing/collect-sink.js';
 import { LocalCluster } from '../../cluster/local-cluster.js';
 import { GatedSource } from '../../testing/gated-source.js';
+import { TaskMetrics } from '../../metrics/task-metrics.js';
+import { Output } from '../output.js';
+import { CoMapOperator } from './co-operators.js';
 
 /** A seeded generator in [0, 1). */
 function random(seed: number): () => number {
@@ -42,6 +45,36 @@ async function run(env: StreamExecutionEnvironment): Promise<void> {
   expect(result.failure).toBeUndefined();
   expect(result.state).toBe('FINISHED');
 }
+
+describe('the watermark of a two-input operator', () => {
+  it('is the minimum of its inputs, leaving an idle input out and counting an ended one as +∞', () => {
+    const operator = new CoMapOperator(
+      {
+        jobName: 'j', jobId: 'j', operatorName: 'co', operatorUid: 'co', subtaskIndex: 0, parallelism: 1, maxParallelism: 128, attemptNumber: 0,
+        keySelector: null, keyedBackend: null, metrics: new TaskMetrics(), autoWatermarkIntervalMs: 200, restoredState: undefined,
+        processingTime: { getCurrentProcessingTime: () => 0, registerTimer: () => ({ cancel() {} }) },
+      },
+      { map1: (x: unknown) => x, map2: (x: unknown) => x },
+    );
+    const out: (number | string)[] = [];
+    operator.output = new Output([{ processElement() {}, processWatermark: (w) => out.push(w), processWatermarkStatus: (idle) => out.push(idle ? 'idle' : 'active') }], new Map());
+    operator.processWatermark1(10);
+    operator.processWatermark2(5);
+    operator.processWatermark2(20);
+    operator.processWatermark1(30);
+    expect(out).toEqual([5, 10, 20]);
+    operator.processWatermarkStatus2(true); // input 2 idle: input 1 alone holds event time
+    operator.processWatermark1(40);
+    operator.processWatermarkStatus1(true);
+    expect(out).toEqual([5, 10, 20, 30, 40, 'idle']);
+    operator.processWatermarkStatus2(false);
+    operator.processWatermarkStatus1(false);
+    operator.processWatermark2(35); // behind the output: event time never goes back
+    operator.processWatermark2(Infinity); // input 2 ended: input 1 alone holds event time
+    operator.processWatermark1(50);
+    expect(out).toEqual([5, 10, 20, 30, 40, 'idle', 'active', 50]);
+  });
+});
 
 describe('connect', () => {
   it.each([1, 3])('maps and flat-maps each input with its own method, at parallelism %i', async (parallelism) => {

@@ -17,6 +17,7 @@ import type { Collector } from '../functions/context.js';
 import type { KeyedProcessContext } from '../functions/functions.js';
 import { MapStateDescriptor, ValueStateDescriptor } from '../state/descriptors.js';
 import { InvalidJobGraph } from '../errors.js';
+import { OutputTag } from '../functions/output-tag.js';
 
 interface Order {
   readonly user: string;
@@ -79,6 +80,8 @@ describe('two-input streams', () => {
     orders.connect(clicks).map({ map1: (o: Order) => o.total, map2: (n: number) => n });
     // @ts-expect-error the keys of both inputs must be of one type
     orders.connect(clicks).keyBy((o) => o.user, (c) => c.page.length);
+    // @ts-expect-error late left records are Orders, not Clicks
+    orders.keyBy((o) => o.user).intervalJoin(clicks.keyBy((c) => c.user)).between(0, 1).sideOutputLeftLateData(new OutputTag<Click>('late'));
     // @ts-expect-error an interval join needs the other side keyed by the same key type
     orders.keyBy((o) => o.user).intervalJoin(clicks.keyBy((c) => c.page.length));
     // @ts-expect-error the broadcast side of a KeyedBroadcastProcessFunction must match the broadcast stream

@@ -7,6 +7,7 @@
 import type { ProcessJoinFn } from '../functions/co-functions.js';
 import type { KeySelector } from '../functions/functions.js';
 import type { StreamGraph } from '../graph/stream-graph.js';
+import { OutputTag } from '../functions/output-tag.js';
 import { addTwoInputNode, requireMethods } from './connected-streams.js';
 import type { SingleOutputStream, StreamInput } from './data-stream.js';
 
@@ -14,6 +15,9 @@ import type { SingleOutputStream, StreamInput } from './data-stream.js';
 export interface IntervalJoinParams {
   readonly lowerBound: number;
   readonly upperBound: number;
+  /** Side outputs for late records of each side (ids of OutputTags); dropped without. */
+  readonly leftLateDataTag?: string;
+  readonly rightLateDataTag?: string;
 }
 
 export class IntervalJoin<T1, T2, K> {
@@ -37,6 +41,8 @@ export class IntervalJoin<T1, T2, K> {
 export class IntervalJoined<T1, T2, K> {
   private lowerInclusive = true;
   private upperInclusive = true;
+  private leftLateDataTag: string | undefined;
+  private rightLateDataTag: string | undefined;
 
   /** @internal */
   constructor(
@@ -57,11 +63,25 @@ export class IntervalJoined<T1, T2, K> {
     return this;
   }
 
+  /** Left records behind the watermark go to this side output instead of being dropped. */
+  sideOutputLeftLateData(tag: OutputTag<T1>): this {
+    this.leftLateDataTag = checkTag(tag);
+    return this;
+  }
+
+  /** Right records behind the watermark go to this side output instead of being dropped. */
+  sideOutputRightLateData(tag: OutputTag<T2>): this {
+    this.rightLateDataTag = checkTag(tag);
+    return this;
+  }
+
   /** Calls `fn` once per joined pair; what it emits carries max(left timestamp, right timestamp). */
   process<R>(fn: ProcessJoinFn<T1, T2, R>): SingleOutputStream<R> {
     const params: IntervalJoinParams = {
       lowerBound: this.lowerInclusive ? this.lower : this.lower + 1,
       upperBound: this.upperInclusive ? this.upper : this.upper - 1,
+      ...(this.leftLateDataTag !== undefined ? { leftLateDataTag: this.leftLateDataTag } : {}),
+      ...(this.rightLateDataTag !== undefined ? { rightLateDataTag: this.rightLateDataTag } : {}),
     };
     if (params.lowerBound > params.upperBound) {
       throw new TypeError(`The interval join's bounds (${this.lower}, ${this.upper}) with the exclusive ones moved inward leave no interval: widen them`);
@@ -81,4 +101,9 @@ export class IntervalJoined<T1, T2, K> {
       this.right.inputs,
     );
   }
+}
+
+function checkTag(tag: OutputTag<unknown>): string {
+  if (!(tag instanceof OutputTag)) throw new TypeError('sideOutputLeftLateData() and sideOutputRightLateData() take an OutputTag');
+  return tag.id;
 }

@@ -8,7 +8,8 @@
  * is earlier). Unlike Flink, which sets a timer per record, a key keeps one timer per side, at its
  * earliest bucket's cleanup time; when it fires, every bucket due by the watermark goes in one cut and
  * the timer moves to the next bucket. Same cleanup, far fewer timers (a key buffers hundreds of buckets
- * between two watermarks). Records behind the watermark are late and dropped, as in Flink.
+ * between two watermarks). Records behind the watermark are late: dropped, or sent to the side output
+ * the user named for their side, as in Flink.
  */
 import { IllegalOperatorUsage, type Collector, type IntervalJoinParams, type OutputTag, type ProcessJoinContext } from '@sage/core';
 import { NO_TIMESTAMP } from '../../records/stream-elements.js';
@@ -23,6 +24,8 @@ export class IntervalJoinOperator extends TwoInputOperator {
   private readonly fn: JoinFn;
   private readonly lowerBound: number;
   private readonly upperBound: number;
+  private readonly leftLateDataTag: string | undefined;
+  private readonly rightLateDataTag: string | undefined;
   private readonly call: JoinCall;
   private leftBuffer!: StateTable;
   private rightBuffer!: StateTable;
@@ -34,6 +37,8 @@ export class IntervalJoinOperator extends TwoInputOperator {
     this.fn = typeof userFunction === 'function' ? (userFunction as JoinFn) : this.method('processElement');
     this.lowerBound = params.lowerBound;
     this.upperBound = params.upperBound;
+    this.leftLateDataTag = params.leftLateDataTag;
+    this.rightLateDataTag = params.rightLateDataTag;
     this.call = new JoinCall(this);
   }
 
@@ -48,7 +53,10 @@ export class IntervalJoinOperator extends TwoInputOperator {
   }
 
   processElement1(value: unknown, timestamp: number): void {
-    if (this.isLate(timestamp)) return;
+    if (this.isLate(timestamp)) {
+      if (this.leftLateDataTag !== undefined) this.output.collectSide(this.leftLateDataTag, value, timestamp);
+      return;
+    }
     this.setKeyOf1(value);
     const lower = this.lowerBound;
     const upper = this.upperBound;
@@ -69,7 +77,10 @@ export class IntervalJoinOperator extends TwoInputOperator {
   }
 
   processElement2(value: unknown, timestamp: number): void {
-    if (this.isLate(timestamp)) return;
+    if (this.isLate(timestamp)) {
+      if (this.rightLateDataTag !== undefined) this.output.collectSide(this.rightLateDataTag, value, timestamp);
+      return;
+    }
     this.setKeyOf2(value);
     const lower = this.lowerBound;
     const upper = this.upperBound;

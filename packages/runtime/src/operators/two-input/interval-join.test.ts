@@ -120,7 +120,7 @@ describe('interval join', () => {
     expect(String(result.failure?.message)).toMatch(/without a timestamp: give both inputs event time/);
   });
 
-  it('drops late records and cleans each buffered bucket once the watermark passes its interval', async () => {
+  it('sends late records to their side output or drops them, and cleans each buffered bucket once the watermark passes its interval', async () => {
     const backend = new HeapKeyedStateBackend({ start: 0, end: 127 }, 128, 'join');
     const noTimers: ProcessingTimeService = { getCurrentProcessingTime: () => 0, registerTimer: () => ({ cancel() {} }) };
     const operator = new IntervalJoinOperator(
@@ -130,10 +130,14 @@ describe('interval join', () => {
         processingTime: noTimers, autoWatermarkIntervalMs: 200, restoredState: undefined,
       },
       new Pair(),
-      { lowerBound: -10, upperBound: 20 },
+      { lowerBound: -10, upperBound: 20, rightLateDataTag: 'late-right' },
     );
     const out: string[] = [];
-    operator.output = new Output([{ processElement: (v) => out.push(v as string), processWatermark: (w) => out.push(`wm ${w}`), processWatermarkStatus() {} }], new Map());
+    const late: unknown[] = [];
+    operator.output = new Output(
+      [{ processElement: (v) => out.push(v as string), processWatermark: (w) => out.push(`wm ${w}`), processWatermarkStatus() {} }],
+      new Map([['late-right', [{ processElement: (v, ts) => late.push([v, ts]), processWatermark() {}, processWatermarkStatus() {} }]]]),
+    );
     await operator.open();
     const buffered = (side: 'left' | 'right') => backend.internalTable(`__interval-join/${side}`).maps.reduce((n: number, m) => n + [...m.values()].reduce((k: number, b) => k + (b as unknown[]).length / 2, 0), 0);
     operator.processElement1({ id: 1, key: 1, ts: 100 }, 100); // left bucket kept until 100 + 20
@@ -144,7 +148,9 @@ describe('interval join', () => {
     operator.processWatermark1(105);
     operator.processWatermark2(105);
     expect([buffered('left'), buffered('right')]).toEqual([1, 1]); // right at 95 cleaned at 105
-    operator.processElement2({ id: 4, key: 1, ts: 104 }, 104); // behind the watermark: dropped
+    operator.processElement2({ id: 4, key: 1, ts: 104 }, 104); // behind the watermark: to the late side output
+    operator.processElement1({ id: 5, key: 1, ts: 101 }, 101); // late too, and no side output for the left: dropped
+    expect(late).toEqual([[{ id: 4, key: 1, ts: 104 }, 104]]);
     operator.processWatermark1(120);
     operator.processWatermark2(200);
     expect([buffered('left'), buffered('right')]).toEqual([0, 1]); // left at 100 cleaned at 120

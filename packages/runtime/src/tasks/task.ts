@@ -21,7 +21,7 @@ import { Mailbox } from './mailbox.js';
 import { Signal } from './signal.js';
 import { MailboxProcessingTimeService } from '../time/processing-time-service.js';
 import { NetworkInput, SourceInput, type TaskInput } from './task-input.js';
-import { TwoInputNetworkInput } from './two-input-network-input.js';
+import { TwoInputNetworkInput, channelInputs } from './two-input-network-input.js';
 import { TwoInputOperator } from '../operators/two-input/two-input-operator.js';
 
 /** FINISHING: input done and results prepared, waiting for the job-wide commit. */
@@ -439,16 +439,10 @@ export class Task {
     inputGate.setConsumer(this.signal);
     const headOperator = chain.operators[0];
     if (headOperator instanceof TwoInputOperator) {
-      const edges = inputGate.channelEdges;
-      if (edges === undefined) throw new Error(`Task ${this.name} reads two inputs but its input gate does not say which edge each channel belongs to`);
-      const channelInputs = edges.map((edgeId) => jobGraph.edges[edgeId]!.targetInput);
-      if (this.spec.checkpointing !== undefined) {
-        this.aligner = new BarrierAligner(inputGate, this.spec.checkpointing.mode);
-        return new TwoInputNetworkInput(inputGate, channelInputs, headOperator, this.metrics, this.aligner, (barrier) =>
-          this.mailbox.put(() => this.performCheckpoint(barrier)),
-        );
-      }
-      return new TwoInputNetworkInput(inputGate, channelInputs, headOperator, this.metrics, undefined, undefined);
+      const checkpointing = this.spec.checkpointing;
+      const aligner = checkpointing === undefined ? undefined : (this.aligner = new BarrierAligner(inputGate, checkpointing.mode));
+      const onAligned = aligner && ((barrier: CheckpointBarrier) => this.mailbox.put(() => this.performCheckpoint(barrier)));
+      return new TwoInputNetworkInput(inputGate, channelInputs(inputGate, jobGraph, this.name), headOperator, this.metrics, aligner, onAligned);
     }
     if (this.spec.checkpointing !== undefined) {
       this.aligner = new BarrierAligner(inputGate, this.spec.checkpointing.mode);

@@ -5,6 +5,7 @@
  * and the operator takes the minimum of the two. Barrier alignment is over every channel of the gate,
  * so it covers both inputs as it covers one.
  */
+import type { JobGraph } from '@sage/core';
 import type { InputGate } from '../network/input-gate.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 import { CheckpointBarrier, EndOfPartition, RecordBatch, Watermark, WatermarkStatus } from '../records/stream-elements.js';
@@ -121,4 +122,11 @@ export class TwoInputNetworkInput implements TaskInput {
     }
     this.metrics.recordsIn += i - from;
   }
+}
+
+/** The input (1 or 2) each channel of a two-input task's gate feeds, from the job edge it belongs to. */
+export function channelInputs(gate: InputGate, jobGraph: JobGraph, taskName: string): number[] {
+  const edges = gate.channelEdges;
+  if (edges === undefined) throw new Error(`Task ${taskName} reads two inputs but its input gate does not say which job edge each channel belongs to`);
+  return edges.map((edgeId) => jobGraph.edges[edgeId]!.targetInput);
 }

@@ -21,6 +21,8 @@ import { Mailbox } from './mailbox.js';
 import { Signal } from './signal.js';
 import { MailboxProcessingTimeService } from '../time/processing-time-service.js';
 import { NetworkInput, SourceInput, type TaskInput } from './task-input.js';
+import { TwoInputNetworkInput, channelInputs } from './two-input-network-input.js';
+import { TwoInputOperator } from '../operators/two-input/two-input-operator.js';
 
 /** FINISHING: input done and results prepared, waiting for the job-wide commit. */
 export type TaskState = 'CREATED' | 'DEPLOYING' | 'RUNNING' | 'FINISHING' | 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -404,6 +406,8 @@ export class Task {
     const head = jobGraph.node(vertex.operators[0]!.nodeId);
     const unionUids = new Set<string>();
     if (head.kind === 'source' && (head.fn as Source<unknown>).restoreMode === 'union') unionUids.add(vertex.operators[0]!.uid);
+    // Broadcast state: every subtask gets every old copy and keeps one (they are all equal).
+    if (head.kind === 'broadcastProcess') unionUids.add(vertex.operators[0]!.uid);
     return loadRestoredState(restore, checkpointing.storage, vertex.operators.map((o) => o.uid), subtaskIndex, vertex.parallelism, vertex.maxParallelism, unionUids);
   }
 
@@ -433,6 +437,13 @@ export class Task {
     }
     if (inputGate === null) throw new Error(`Task ${this.name} has no input gate`);
     inputGate.setConsumer(this.signal);
+    const headOperator = chain.operators[0];
+    if (headOperator instanceof TwoInputOperator) {
+      const checkpointing = this.spec.checkpointing;
+      const aligner = checkpointing === undefined ? undefined : (this.aligner = new BarrierAligner(inputGate, checkpointing.mode));
+      const onAligned = aligner && ((barrier: CheckpointBarrier) => this.mailbox.put(() => this.performCheckpoint(barrier)));
+      return new TwoInputNetworkInput(inputGate, channelInputs(inputGate, jobGraph, this.name), headOperator, this.metrics, aligner, onAligned);
+    }
     if (this.spec.checkpointing !== undefined) {
       this.aligner = new BarrierAligner(inputGate, this.spec.checkpointing.mode);
       return new NetworkInput(inputGate, chain.input, this.metrics, this.aligner, (barrier) =>

@@ -12,6 +12,31 @@ export {
 } from './time/watermark-strategy.js';
 export { days, hours, milliseconds, minutes, seconds } from './time/durations.js';
 export { DataStream, DataStreamSink, KeyedStream, SingleOutputStream, type StreamInput } from './api/data-stream.js';
+export { ConnectedStreams, KeyedConnectedStreams } from './api/connected-streams.js';
+export { BroadcastConnectedStream, BroadcastStream, KeyedBroadcastConnectedStream, type BroadcastParams } from './api/broadcast-stream.js';
+export { IntervalJoin, IntervalJoined, type IntervalJoinParams } from './api/interval-join.js';
+export {
+  BroadcastProcessFunction,
+  CoProcessFunction,
+  KeyedBroadcastProcessFunction,
+  KeyedCoProcessFunction,
+  ProcessJoinFunction,
+  type BroadcastContext,
+  type BroadcastProcessFn,
+  type BroadcastState,
+  type CoFlatMapFunction,
+  type CoMapFunction,
+  type CoProcessFn,
+  type KeyedBroadcastContext,
+  type KeyedBroadcastOnTimerContext,
+  type KeyedBroadcastProcessFn,
+  type KeyedCoProcessFn,
+  type KeyedReadOnlyBroadcastContext,
+  type ProcessJoinContext,
+  type ProcessJoinFn,
+  type ReadOnlyBroadcastContext,
+  type ReadOnlyBroadcastState,
+} from './functions/co-functions.js';
 
 export type { Collector, RichFunction, RuntimeContext } from './functions/context.js';
 export {
@@ -133,7 +158,7 @@ export { CollectionSource } from './connectors/collection-source.js';
 export { PrintSink } from './connectors/print-sink.js';
 export { DiscardingSink } from './connectors/discarding-sink.js';
 
-export { StreamGraph, type ChainingStrategy, type OperatorKind, type PartitionerKind, type StreamEdge, type StreamNode } from './graph/stream-graph.js';
+export { StreamGraph, isTwoInputKind, type ChainingStrategy, type OperatorKind, type PartitionerKind, type StreamEdge, type StreamNode } from './graph/stream-graph.js';
 export {
   JobGraph,
   type JobEdgeDescriptor,

@@ -317,7 +317,7 @@ export class TaskExecutor {
       deployed.remoteInputs.push(remote);
       return remote;
     });
-    return new InputGate(channels);
+    return new InputGate(channels, d.inputs.map((input) => input.edgeId));
   }
 
   private writers(jobGraph: JobGraph, deployed: DeployedTask): Map<number, RecordWriter> {
@@ -345,7 +345,7 @@ export class TaskExecutor {
           channels,
           batchSize: this.config.batchSize,
           subtaskIndex: d.subtaskIndex,
-          keySelector: jobGraph.node(edge.targetOperator).keySelector,
+          keySelector: jobGraph.inputKeySelector(edge),
           keyedOperatorName: jobGraph.node(edge.targetOperator).name,
           maxParallelism: jobGraph.vertex(edge.targetVertex).maxParallelism,
         }),

@@ -23,6 +23,10 @@ import { CountTrigger, PurgingTrigger } from '../windowing/triggers.js';
 import type { WindowOperatorSpec } from '../windowing/window-spec.js';
 import { AllWindowedStream, WindowedStream, type WindowOperatorHost } from '../windowing/windowed-stream.js';
 import type { GlobalWindow, Window } from '../windowing/windows.js';
+import type { MapStateDescriptor } from '../state/descriptors.js';
+import { ConnectedStreams, KeyedConnectedStreams } from './connected-streams.js';
+import { BroadcastConnectedStream, BroadcastStream, KeyedBroadcastConnectedStream, checkBroadcastDescriptors } from './broadcast-stream.js';
+import { IntervalJoin } from './interval-join.js';
 
 /** One upstream of a stream: a node's output, how it is partitioned, and which side output. */
 export interface StreamInput {
@@ -36,7 +40,7 @@ export class DataStream<T> {
 
   /** @internal */
   constructor(
-    protected readonly graph: StreamGraph,
+    /** @internal */ readonly graph: StreamGraph,
     /** @internal */ readonly inputs: readonly StreamInput[],
   ) {}
 
@@ -78,9 +82,7 @@ export class DataStream<T> {
 
   /** Merges streams of the same type; records keep their order within each input. */
   union(...others: DataStream<T>[]): DataStream<T> {
-    for (const other of others) {
-      if (other.graph !== this.graph) throw new TypeError('union(): the streams belong to different environments');
-    }
+    for (const other of others) sameGraph(this.graph, other.graph, 'union');
     return new DataStream<T>(this.graph, [...this.inputs, ...others.flatMap((o) => o.inputs)]);
   }
 
@@ -114,9 +116,32 @@ export class DataStream<T> {
     return this.partitionBy('rebalance');
   }
 
-  /** Sends every record to every subtask of the next operator. */
-  broadcast(): DataStream<T> {
-    return this.partitionBy('broadcast');
+  /**
+   * Sends every record to every subtask of the next operator. With MapStateDescriptors, gives a
+   * BroadcastStream for the broadcast state pattern: `events.connect(rules.broadcast(descriptor))`.
+   */
+  broadcast(): DataStream<T>;
+  broadcast(...descriptors: [MapStateDescriptor<any, any>, ...MapStateDescriptor<any, any>[]]): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<any, any>[]): DataStream<T> | BroadcastStream<T> {
+    if (descriptors.length === 0) return this.partitionBy('broadcast');
+    checkBroadcastDescriptors(descriptors);
+    return new BroadcastStream<T>(this.graph, this.inputs.map((i) => ({ ...i, partitioner: 'broadcast' as const })), descriptors);
+  }
+
+  /**
+   * Connects two streams, of any types, for one operator to read (`connect(b).map({ map1, map2 })`);
+   * with a BroadcastStream, for the broadcast state pattern.
+   */
+  connect<U>(other: BroadcastStream<U>): BroadcastConnectedStream<T, U>;
+  connect<U>(other: DataStream<U>): ConnectedStreams<T, U>;
+  connect<U>(other: DataStream<U> | BroadcastStream<U>): ConnectedStreams<T, U> | BroadcastConnectedStream<T, U> {
+    if (other instanceof BroadcastStream) {
+      sameGraph(this.graph, other.graph, 'connect');
+      return new BroadcastConnectedStream<T, U>(this.graph, this.inputs, other, undefined);
+    }
+    if (!(other instanceof DataStream)) throw new TypeError('connect() takes a DataStream or a BroadcastStream');
+    sameGraph(this.graph, other.graph, 'connect');
+    return new ConnectedStreams<T, U>(this.graph, this.inputs, other.inputs);
   }
 
   /** Keeps records in the same subtask; needs equal parallelism on both sides. */
@@ -262,6 +287,44 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return stream;
   }
 
+  /**
+   * Keyed streams merged stay keyed, by this stream's key selector (records of the others are
+   * partitioned and their state scoped by it too, so give them the same key).
+   */
+  override union(...others: KeyedStream<T, K>[]): KeyedStream<T, K>;
+  override union(...others: DataStream<T>[]): DataStream<T>;
+  override union(...others: DataStream<T>[]): DataStream<T> {
+    if (!others.every((o) => o instanceof KeyedStream)) return super.union(...others);
+    for (const other of others) sameGraph(this.graph, other.graph, 'union');
+    return new KeyedStream<T, K>(this.graph, [...this.inputs, ...others.flatMap((o) => o.inputs)], this.selector);
+  }
+
+  /**
+   * Connects with a stream keyed alike (`KeyedCoProcessFunction`, shared keyed state and timers), with
+   * a BroadcastStream (`KeyedBroadcastProcessFunction`), or with any stream.
+   */
+  override connect<U>(other: BroadcastStream<U>): KeyedBroadcastConnectedStream<T, U, K>;
+  override connect<U>(other: KeyedStream<U, K>): KeyedConnectedStreams<T, U, K>;
+  override connect<U>(other: DataStream<U>): ConnectedStreams<T, U>;
+  override connect<U>(other: DataStream<U> | BroadcastStream<U>): ConnectedStreams<T, U> | BroadcastConnectedStream<T, U> {
+    if (other instanceof BroadcastStream) {
+      sameGraph(this.graph, other.graph, 'connect');
+      return new KeyedBroadcastConnectedStream<T, U, K>(this.graph, this.inputs, other, this.selector);
+    }
+    if (other instanceof KeyedStream) {
+      sameGraph(this.graph, other.graph, 'connect');
+      return new KeyedConnectedStreams<T, U, K>(this.graph, this.inputs, other.inputs, this.selector, (other as KeyedStream<U, K>).selector);
+    }
+    return super.connect(other as DataStream<U>);
+  }
+
+  /** Joins with another keyed stream on the key, over an event-time interval: `.between(lowerMs, upperMs).process(fn)`. */
+  intervalJoin<U>(other: KeyedStream<U, K>): IntervalJoin<T, U, K> {
+    if (!(other instanceof KeyedStream)) throw new TypeError('intervalJoin() takes a keyed stream: call keyBy(...) on both sides');
+    sameGraph(this.graph, other.graph, 'intervalJoin');
+    return new IntervalJoin<T, U, K>(this.graph, { inputs: this.inputs, selector: this.selector }, { inputs: other.inputs, selector: other.selector });
+  }
+
   protected override keySelector(): KeySelector<any, any> {
     return this.selector;
   }
@@ -305,6 +368,10 @@ function allWindowsKey(): number {
 function countWindows<S extends { trigger(t: never): S; evictor(e: never): S }>(stream: S, size: number, slide: number | undefined): S {
   if (slide === undefined) return stream.trigger(PurgingTrigger.of(CountTrigger.of(size)) as never);
   return stream.evictor(CountEvictor.of(size) as never).trigger(CountTrigger.of(slide) as never);
+}
+
+function sameGraph(a: StreamGraph, b: StreamGraph, call: string): void {
+  if (a !== b) throw new TypeError(`${call}(): the streams belong to different environments`);
 }
 
 function requireMethod(fn: unknown, method: string): unknown {

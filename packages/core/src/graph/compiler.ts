@@ -12,7 +12,7 @@ import {
   type JobVertexDescriptor,
   type OperatorDescriptor,
 } from './job-graph.js';
-import type { PartitionerKind, StreamEdge, StreamGraph, StreamNode } from './stream-graph.js';
+import { isTwoInputKind, type PartitionerKind, type StreamEdge, type StreamGraph, type StreamNode } from './stream-graph.js';
 import type { CheckpointConfig } from '../config/checkpoint-config.js';
 import type { RestartStrategyConfig } from '../config/restart-strategies.js';
 import { DEFAULT_AUTO_WATERMARK_INTERVAL_MS } from '../api/execution-config.js';
@@ -100,6 +100,7 @@ export function compileJobGraph(graph: StreamGraph, options: CompileOptions): Jo
         targetVertex,
         targetOperator: edge.target,
         partitioner: partitioners.get(edge)!,
+        targetInput: edge.typeNumber,
       });
     }
   }
@@ -215,7 +216,14 @@ function validate(graph: StreamGraph, resolved: Map<number, ResolvedNode>, optio
     for (const edge of node.inputs) {
       // The hash partitioner takes its key selector from the operator it feeds (which keys its state
       // with the same one); union() of a keyed stream yields an operator without one.
-      if (edge.partitioner === 'hash' && node.keySelector === undefined) {
+      const inputKey = edge.typeNumber === 2 ? node.keySelector2 : node.keySelector;
+      if (edge.partitioner === 'hash' && inputKey === undefined && isTwoInputKind(node.kind)) {
+        throw new InvalidJobGraph(
+          `${label} reads a keyed stream on one input but is not keyed: key both inputs, ` +
+            'with a.keyBy(ka).connect(b.keyBy(kb)) or a.connect(b).keyBy(ka, kb)',
+        );
+      }
+      if (edge.partitioner === 'hash' && inputKey === undefined) {
         throw new InvalidJobGraph(
           `${label} reads a keyed stream but is not keyed itself (union() of a keyed stream drops the key): ` +
             'call keyBy(...) after union() instead of before it',
@@ -248,14 +256,18 @@ function isChainable(edge: StreamEdge, partitioner: PartitionerKind, resolved: M
     upstream.parallelism === downstream.parallelism &&
     upstream.node.chaining !== 'never' &&
     downstream.node.chaining === 'always' &&
-    downstream.node.kind !== 'source'
+    downstream.node.kind !== 'source' &&
+    !isTwoInputKind(downstream.node.kind)
   );
 }
 
 /** The code behind an operator, so a changed function changes the fingerprint. */
 function functionSignature(node: StreamNode): string {
   const fn = node.fn;
-  const key = node.keySelector ? `key:${node.keySelector.toString()}` : '';
+  const key =
+    (node.keySelector ? `key:${node.keySelector.toString()}` : '') +
+    (node.keySelector2 ? `key2:${node.keySelector2.toString()}` : '') +
+    (node.params !== undefined ? `params:${JSON.stringify(node.params)}` : '');
   if (node.kind === 'window') return windowSpecSignature(fn as WindowOperatorSpec) + key;
   if (typeof fn === 'function') return fn.toString() + key;
   if (fn && typeof fn === 'object') {

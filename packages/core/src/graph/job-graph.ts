@@ -7,6 +7,7 @@
  */
 import { InvalidJobGraph } from '../errors.js';
 import type { OperatorKind, PartitionerKind, StreamNode } from './stream-graph.js';
+import type { KeySelector } from '../functions/functions.js';
 import type { CheckpointConfig } from '../config/checkpoint-config.js';
 import type { RestartStrategyConfig } from '../config/restart-strategies.js';
 
@@ -39,6 +40,8 @@ export interface JobEdgeDescriptor {
   /** Always the head of the target chain. */
   readonly targetOperator: number;
   readonly partitioner: PartitionerKind;
+  /** The input of a two-input target chain this edge feeds (1 or 2); 0 when the target has one input. */
+  readonly targetInput: number;
 }
 
 export interface JobGraphDescriptor {
@@ -93,6 +96,12 @@ export class JobGraph {
 
   outputsOf(vertexId: number): JobEdgeDescriptor[] {
     return this.descriptor.edges.filter((e) => e.sourceVertex === vertexId);
+  }
+
+  /** The key selector that partitions an edge: the target's, for the input the edge feeds. */
+  inputKeySelector(edge: JobEdgeDescriptor): KeySelector<any, any> | undefined {
+    const target = this.node(edge.targetOperator);
+    return edge.targetInput === 2 ? target.keySelector2 : target.keySelector;
   }
 
   /** The stream node behind an operator: its user function and key selector. */

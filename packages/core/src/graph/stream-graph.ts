@@ -16,7 +16,20 @@ export type OperatorKind =
   | 'reduce'
   | 'timestamps'
   | 'window'
-  | 'sink';
+  | 'sink'
+  // Two inputs (connect, joins): always the head of their chain.
+  | 'coMap'
+  | 'coFlatMap'
+  | 'coProcess'
+  | 'intervalJoin'
+  | 'broadcastProcess';
+
+const TWO_INPUT_KINDS: ReadonlySet<OperatorKind> = new Set(['coMap', 'coFlatMap', 'coProcess', 'intervalJoin', 'broadcastProcess']);
+
+/** Operators that read two inputs, told apart by each edge's typeNumber. */
+export function isTwoInputKind(kind: OperatorKind): boolean {
+  return TWO_INPUT_KINDS.has(kind);
+}
 
 /** How records of an edge are spread over the target's subtasks. */
 export type PartitionerKind = 'forward' | 'rebalance' | 'hash' | 'broadcast';
@@ -37,6 +50,10 @@ export interface StreamNode {
   readonly fn: unknown;
   /** Set for operators that run after keyBy: the key their state is scoped to. */
   readonly keySelector: KeySelector<any, any> | undefined;
+  /** Two-input operators: the key of the second input's records (the first input's is `keySelector`). */
+  readonly keySelector2: KeySelector<any, any> | undefined;
+  /** Settings of the operator beside its function (interval bounds, broadcast state descriptors); plain data. */
+  readonly params: unknown;
   /** True when the operator needs keyed input (KeyedProcessFunction, reduce). */
   readonly requiresKeyedInput: boolean;
   /** Sources given a WatermarkStrategy: their splits' event time. */
@@ -54,6 +71,8 @@ export interface StreamEdge {
   readonly partitioner: PartitionerKind | undefined;
   /** The side output this edge reads, when it reads one. */
   readonly sideOutput: string | undefined;
+  /** Which input of a two-input target this edge feeds (1 or 2, Flink's typeNumber); 0 for one-input targets. */
+  readonly typeNumber: number;
 }
 
 export interface NewNode {
@@ -61,6 +80,8 @@ export interface NewNode {
   name: string;
   fn: unknown;
   keySelector?: KeySelector<any, any>;
+  keySelector2?: KeySelector<any, any>;
+  params?: unknown;
   requiresKeyedInput?: boolean;
   parallelism?: number;
   watermarkStrategy?: WatermarkStrategy<any>;
@@ -79,6 +100,8 @@ export class StreamGraph {
       chaining: 'always',
       fn: spec.fn,
       keySelector: spec.keySelector,
+      keySelector2: spec.keySelector2,
+      params: spec.params,
       requiresKeyedInput: spec.requiresKeyedInput ?? false,
       watermarkStrategy: spec.watermarkStrategy,
       inputs: [],
@@ -88,8 +111,8 @@ export class StreamGraph {
     return node;
   }
 
-  addEdge(source: number, target: number, partitioner?: PartitionerKind, sideOutput?: string): StreamEdge {
-    const edge: StreamEdge = { source, target, partitioner, sideOutput };
+  addEdge(source: number, target: number, partitioner?: PartitionerKind, sideOutput?: string, typeNumber = 0): StreamEdge {
+    const edge: StreamEdge = { source, target, partitioner, sideOutput, typeNumber };
     this.node(source).outputs.push(edge);
     this.node(target).inputs.push(edge);
     return edge;

@@ -4,7 +4,7 @@ import { DiscardingSink, StreamExecutionEnvironment } from '@sage/core';
 import { LocalCluster } from '@sage/runtime';
 import type { Benchmark, Measurement } from './benchmark.js';
 
-async function runLocal(records: number, parallelism: number, build: (env: StreamExecutionEnvironment) => void): Promise<Measurement> {
+export async function runLocal(records: number, parallelism: number, build: (env: StreamExecutionEnvironment) => void): Promise<Measurement> {
   const env = new StreamExecutionEnvironment({ parallelism, jobName: 'bench' });
   build(env);
   const jobGraph = env.compile();

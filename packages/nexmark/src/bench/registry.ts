@@ -14,6 +14,7 @@ import { kafkaMapCluster } from './kafka-map-cluster.js';
 import { latency } from './latency.js';
 import { chainedPipeline, keyedReduce } from './local-pipelines.js';
 import { sessionWindowCount, slidingWindowCount, tumblingWindowCount, windowRatioGoals } from './window-pipelines.js';
+import { intervalJoin } from './interval-join.js';
 
 export function registeredBenchmarks(): Benchmark[] {
   return [
@@ -23,6 +24,7 @@ export function registeredBenchmarks(): Benchmark[] {
     tumblingWindowCount(),
     slidingWindowCount(),
     sessionWindowCount(),
+    intervalJoin(),
     clusterShuffle(1, 2),
     clusterShuffle(2, 1),
     checkpointOverhead(),

@@ -112,6 +112,7 @@ export class LocalCluster {
         const gateChannels = inputs.flatMap((edge) =>
           channels.get(edge.id)!.flatMap((row) => (row[subtask] ? [row[subtask]!] : [])),
         );
+        const gateEdges = inputs.flatMap((edge) => channels.get(edge.id)!.flatMap((row) => (row[subtask] ? [edge.id] : [])));
         const writers = new Map<number, RecordWriter>();
         for (const edge of outputs) {
           const row = channels.get(edge.id)![subtask]!;
@@ -122,7 +123,7 @@ export class LocalCluster {
               channels: edge.partitioner === 'forward' ? [row[subtask]!] : row,
               batchSize: this.batchSize,
               subtaskIndex: subtask,
-              keySelector: jobGraph.node(edge.targetOperator).keySelector,
+              keySelector: jobGraph.inputKeySelector(edge),
               keyedOperatorName: jobGraph.node(edge.targetOperator).name,
               maxParallelism: jobGraph.vertex(edge.targetVertex).maxParallelism,
             }),
@@ -135,7 +136,7 @@ export class LocalCluster {
             vertexId: vertex.id,
             subtaskIndex: subtask,
             attemptNumber: attempt,
-            inputGate: inputs.length > 0 ? new InputGate(gateChannels) : null,
+            inputGate: inputs.length > 0 ? new InputGate(gateChannels, gateEdges) : null,
             writers,
             bufferTimeoutMs: this.bufferTimeoutMs,
             awaitJobEnd: () => jobEnd.reached,

@@ -15,7 +15,11 @@ export class InputGate {
   private endedCount = 0;
   private next = 0;
 
-  constructor(readonly channels: readonly InputChannel[]) {
+  constructor(
+    readonly channels: readonly InputChannel[],
+    /** The job edge of each channel, where the task must tell a two-input operator's inputs apart. */
+    readonly channelEdges?: readonly number[],
+  ) {
     this.blocked = channels.map(() => false);
     this.ended = channels.map(() => false);
   }

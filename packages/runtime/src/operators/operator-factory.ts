@@ -1,4 +1,8 @@
-import type { Sink, Source, StreamNode, WatermarkStrategy, WindowOperatorSpec } from '@sage/core';
+import type { BroadcastParams, IntervalJoinParams, Sink, Source, StreamNode, WatermarkStrategy, WindowOperatorSpec } from '@sage/core';
+import { BroadcastProcessOperator } from './two-input/broadcast-process-operator.js';
+import { CoFlatMapOperator, CoMapOperator } from './two-input/co-operators.js';
+import { CoProcessOperator } from './two-input/co-process-operator.js';
+import { IntervalJoinOperator } from './two-input/interval-join-operator.js';
 import { FilterOperator, FlatMapOperator, MapOperator } from './basic-operators.js';
 import { copyUserFunction } from './function-copy.js';
 import { ProcessOperator } from './process-operator.js';
@@ -32,6 +36,16 @@ export function createOperator(node: StreamNode, context: OperatorContext): Stre
       return createWindowOperator(context, copyUserFunction(node.fn as WindowOperatorSpec));
     case 'sink':
       return new SinkOperator(context, node.fn as Sink<unknown, unknown>);
+    case 'coMap':
+      return new CoMapOperator(context, copyUserFunction(node.fn));
+    case 'coFlatMap':
+      return new CoFlatMapOperator(context, copyUserFunction(node.fn));
+    case 'coProcess':
+      return new CoProcessOperator(context, copyUserFunction(node.fn));
+    case 'intervalJoin':
+      return new IntervalJoinOperator(context, copyUserFunction(node.fn), node.params as IntervalJoinParams);
+    case 'broadcastProcess':
+      return new BroadcastProcessOperator(context, copyUserFunction(node.fn), node.params as BroadcastParams);
     case 'source':
       return new SourceOperator(context, node.fn as Source<unknown, unknown>, node.watermarkStrategy as WatermarkStrategy<unknown> | undefined);
   }

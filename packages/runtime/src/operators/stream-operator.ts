@@ -33,6 +33,8 @@ export interface OperatorContext {
   readonly attemptNumber: number;
   /** Present when the operator runs after keyBy. */
   readonly keySelector: KeySelector<unknown, unknown> | null;
+  /** Keyed two-input operators: the key of a second-input record. */
+  readonly keySelector2?: KeySelector<unknown, unknown> | null;
   readonly keyedBackend: HeapKeyedStateBackend | null;
   readonly metrics: TaskMetrics;
   /** The clock and processing-time timers, which fire in the task's mailbox. */

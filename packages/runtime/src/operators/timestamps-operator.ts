@@ -31,8 +31,10 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
   processElement(value: unknown, timestamp: number): void {
     const assigner = this.assigner;
     const eventTime = assigner === undefined ? timestamp : assigner(value, timestamp);
-    this.generator!.onEvent(value, eventTime, this);
+    // The record before any watermark its own event leads to, as Flink: a punctuated generator that
+    // emits the record's own time must not make that record late.
     this.output.collect(value, eventTime);
+    this.generator!.onEvent(value, eventTime, this);
   }
 
   override processWatermark(watermark: number): void {

@@ -59,12 +59,9 @@ function twoSplitSource(perSplit: boolean): Source<Reading> {
   };
 }
 
-/**
- * Each record raises its split's watermark to its timestamp less 1 (the watermark goes out before the
- * record): a punctuated generator, so the outcome depends on no clock.
- */
+/** Each record's watermark is its own timestamp: a punctuated generator, so the outcome depends on no clock. */
 const punctuated = WatermarkStrategy.forGenerator<Reading>(() => ({
-  onEvent: (_event, timestamp, output) => output.emitWatermark(timestamp - 1),
+  onEvent: (_event, timestamp, output) => output.emitWatermark(timestamp),
   onPeriodicEmit: () => {},
 }));
 
@@ -86,15 +83,15 @@ describe('SourceOperator event time', () => {
   it('emits the minimum over the splits, so a split behind holds the watermark back until it is released', async () => {
     expect(await run(true)).toEqual([
       'a:1000:-Infinity', // 'b' has emitted nothing yet
-      'b:10:9',
-      'b:20:19',
-      'a:2000:19', // held back by 'b'
-      'b:1500:1499',
-      'a:3000:2999', // 'b' was released: only 'a' counts from here
+      'b:10:-Infinity',
+      'b:20:10',
+      'a:2000:20',
+      'b:1500:20',
+      'a:3000:1500', // 'b' was released: only 'a' counts from here
     ]);
   });
 
   it('runs one generator for the subtask when the reader opens no split', async () => {
-    expect(await run(false)).toEqual(['a:1000:999', 'b:10:999', 'b:20:999', 'a:2000:1999', 'b:1500:1999', 'a:3000:2999']);
+    expect(await run(false)).toEqual(['a:1000:-Infinity', 'b:10:1000', 'b:20:1000', 'a:2000:1000', 'b:1500:2000', 'a:3000:2000']);
   });
 });

@@ -81,10 +81,10 @@ class SourceOutputWithWatermarks implements SourceOutput<unknown> {
     const recordTimestamp = timestamp === undefined ? NO_TIMESTAMP : timestamp;
     const assigner = this.assigner;
     const eventTime = assigner === undefined ? recordTimestamp : assigner(value, recordTimestamp);
-    // The watermark its event raises goes before the record, as TimestampsAndWatermarksOperator does
-    // (window tests depend on that order); Flink emits the record first.
+    // The record goes first, as Flink's: a watermark its own event produces must not make it late.
+    const more = this.emitter.emit(value, eventTime);
     this.generator.onEvent(value, eventTime, this.onEventOutput);
-    return this.emitter.emit(value, eventTime);
+    return more;
   }
 
   emitWatermark(watermark: number): void {
@@ -128,8 +128,9 @@ export class SourceReaderOutput extends SourceOutputWithWatermarks implements Re
     const recordTimestamp = timestamp === undefined ? NO_TIMESTAMP : timestamp;
     const assigner = this.assigner;
     const eventTime = assigner === undefined ? recordTimestamp : assigner(value, recordTimestamp);
+    const more = this.emitter.emit(value, eventTime);
     if (this.multiplexer === undefined) this.generator.onEvent(value, eventTime, this.onEventOutput);
-    return this.emitter.emit(value, eventTime);
+    return more;
   }
 
   createOutputForSplit(splitId: string): SourceOutput<unknown> {

@@ -63,7 +63,9 @@ export class OperatorChain {
               { currentTimestamp: () => spec.processingTime.getCurrentProcessingTime() },
             );
       if (keyedBackend !== null && restoredState !== undefined) keyedBackend.restore(restoredState.keyed);
-      const operator = createOperator(node, this.contextOf(spec, descriptor, keySelector, keyedBackend, restoredState));
+      const context = this.contextOf(spec, descriptor, keySelector, keyedBackend, restoredState);
+      const keySelector2 = node.keySelector2 as KeySelector<unknown, unknown> | undefined;
+      const operator = createOperator(node, keySelector2 === undefined ? context : { ...context, keySelector2 });
       operator.output = output;
       built.set(descriptor.nodeId, operator);
       this.operators.unshift(operator);

@@ -22,6 +22,8 @@ import { Signal } from './signal.js';
 import { MailboxProcessingTimeService } from '../time/processing-time-service.js';
 import { NetworkInput, SourceInput, type TaskInput } from './task-input.js';
 import { SourceOperator } from '../source/source-operator.js';
+import { TwoInputNetworkInput, channelInputs } from './two-input-network-input.js';
+import { TwoInputOperator } from '../operators/two-input/two-input-operator.js';
 
 /** FINISHING: input done and results prepared, waiting for the job-wide commit. */
 export type TaskState = 'CREATED' | 'DEPLOYING' | 'RUNNING' | 'FINISHING' | 'FINISHED' | 'CANCELED' | 'FAILED';
@@ -384,6 +386,8 @@ export class Task {
     for (const operator of vertex.operators) {
       const node = jobGraph.node(operator.nodeId);
       if (node.kind === 'source' && (node.fn as Source<unknown>).restoreMode === 'union') unionUids.add(operator.uid);
+      // Broadcast state: every subtask gets every old copy and keeps one (they are all equal).
+      if (node.kind === 'broadcastProcess') unionUids.add(operator.uid);
     }
     return loadRestoredState(restore, checkpointing.storage, vertex.operators.map((o) => o.uid), subtaskIndex, vertex.parallelism, vertex.maxParallelism, unionUids);
   }
@@ -395,6 +399,12 @@ export class Task {
     const inputGate = this.spec.inputGate;
     if (inputGate === null) throw new Error(`Task ${this.name} has no input gate`);
     inputGate.setConsumer(this.signal);
+    if (head instanceof TwoInputOperator) {
+      const checkpointing = this.spec.checkpointing;
+      const aligner = checkpointing === undefined ? undefined : new BarrierAligner(inputGate, checkpointing.mode);
+      const onAligned = aligner && ((barrier: CheckpointBarrier) => this.mailbox.put(() => this.performCheckpoint(barrier)));
+      return new TwoInputNetworkInput(inputGate, channelInputs(inputGate, this.spec.jobGraph, this.name), head, this.metrics, aligner, onAligned);
+    }
     if (this.spec.checkpointing === undefined) return new NetworkInput(inputGate, chain.input, this.metrics, undefined, undefined);
     const aligner = new BarrierAligner(inputGate, this.spec.checkpointing.mode);
     return new NetworkInput(inputGate, chain.input, this.metrics, aligner, (barrier) => this.mailbox.put(() => this.performCheckpoint(barrier)));

@@ -307,11 +307,7 @@ export class Task {
   private async completeAsyncCheckpoints(): Promise<void> {
     // A turn granted from now on would put a mail that never runs.
     snapshotPacer.withdraw(this.sliceOwner);
-    while (this.asyncCheckpoints.length > 0) {
-      await this.turnAfterEnd();
-      this.slice(this.serializePending);
-      this.checkCanceled();
-    }
+    await this.slicesAfterEnd(this.serializePending, () => this.asyncCheckpoints.length === 0);
   }
 
   /** Keeps a checkpoint's write until it is acknowledged or declined: the final state is reported after it. */
@@ -338,12 +334,16 @@ export class Task {
     resume();
   }
 
-  /** A turn once the loop has ended: awaited rather than run as a mail. */
-  private turnAfterEnd(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.resumeAfterEnd = resolve;
-      snapshotPacer.request(this.sliceOwner);
-    });
+  /** Once the loop has ended: slices of `work` in turns awaited here rather than run as mails, until `done`. */
+  private async slicesAfterEnd(work: (deadline: number) => void, done: () => boolean): Promise<void> {
+    while (!done()) {
+      await new Promise<void>((resolve) => {
+        this.resumeAfterEnd = resolve;
+        snapshotPacer.request(this.sliceOwner);
+      });
+      this.slice(work);
+      this.checkCanceled();
+    }
   }
 
   private readonly serializeSlice = (): void => {
@@ -398,13 +398,8 @@ export class Task {
     const final = new AsyncCheckpoint(FINAL_SNAPSHOT_ID, snapshots, started);
     const syncMs = final.syncMs;
     // In paced slices, as checkpoints are: other tasks of the process may still be running.
-    const serializeFinal = (deadline: number) => void final.serializeUntil(deadline);
     if (!final.hasKeyedState) final.serializeAll();
-    while (!final.serialized) {
-      await this.turnAfterEnd();
-      this.slice(serializeFinal);
-      this.checkCanceled();
-    }
+    await this.slicesAfterEnd((deadline) => void final.serializeUntil(deadline), () => final.serialized);
     // Acknowledgements of checkpoints taken before the end go first, so none arrives after the task ended.
     await Promise.all(this.checkpointWrites);
     const namespace = finalStateNamespace(this.spec.attemptNumber);

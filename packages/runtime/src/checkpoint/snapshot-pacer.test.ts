@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SnapshotPacer, type SliceOwner } from './snapshot-pacer.js';
 
 /** A pacer on a hand-driven clock whose deferred turns run when the test says the loop went round. */
@@ -15,7 +15,7 @@ function pacer(busyShare: number) {
     },
     /** The granted owner serializes for `ms`. */
     slice(owner: SliceOwner, ms: number) {
-      p.begin();
+      p.begin(owner);
       now += ms;
       p.end(owner);
     },
@@ -30,6 +30,10 @@ function owner(name: string, grants: string[]): SliceOwner {
 }
 
 describe('SnapshotPacer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('grants turns back to back while the process has nothing else to do', () => {
     const grants: string[] = [];
     const t = pacer(0.25);
@@ -90,6 +94,30 @@ describe('SnapshotPacer', () => {
     t.loop();
     expect(grants).toEqual(['a', 'c']);
     expect(t.pendingTurns).toBe(0);
+  });
+
+  it('passes the turn on when a granted task does not start its slice in time, and still counts the slice it runs later', () => {
+    vi.useFakeTimers();
+    const grants: string[] = [];
+    const t = pacer(0.5);
+    const a = owner('a', grants);
+    const b = owner('b', grants);
+    t.pacer.request(a);
+    t.pacer.request(b);
+    t.loop();
+    expect(grants).toEqual(['a']);
+    // a's loop is busy elsewhere.
+    vi.advanceTimersByTime(100);
+    t.loop();
+    expect(grants).toEqual(['a', 'b']);
+    // a's slice runs at last, while b holds the turn: 20 ms the next turns wait off.
+    t.slice(a, 20);
+    t.slice(b, 0);
+    t.pacer.request(a);
+    t.loop(10);
+    expect(grants).toEqual(['a', 'b']);
+    t.loop(10);
+    expect(grants).toEqual(['a', 'b', 'a']);
   });
 
   it('rejects a share that would starve records or snapshots', () => {

@@ -26,10 +26,17 @@ export interface SliceOwner {
 const IDLE_GAP_MS = 1;
 /** Credit never grows beyond this, so a long idle stretch does not buy a burst of slices. */
 const MAX_CREDIT_MS = 10;
+/**
+ * A granted task whose loop has not started the slice by then is busy elsewhere (a mail awaiting
+ * I/O, a sink's commit): the turn passes on, so it does not hold up the other tasks' snapshots.
+ * Its slice still runs when its loop gets to it, and still counts.
+ */
+const GRANT_TIMEOUT_MS = 100;
 
 export class SnapshotPacer {
   private readonly waiting: SliceOwner[] = [];
   private granted: SliceOwner | undefined = undefined;
+  private grantTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   private turnScheduled = false;
   private credit = 0;
   /** Time up to which other work has been credited. */
@@ -61,25 +68,40 @@ export class SnapshotPacer {
   withdraw(owner: SliceOwner): void {
     const index = this.waiting.indexOf(owner);
     if (index >= 0) this.waiting.splice(index, 1);
-    if (this.granted !== owner) return;
-    this.granted = undefined;
-    this.scheduleTurn();
+    if (this.granted === owner) this.passTurn();
   }
 
-  /** The granted owner starts its slice. */
-  begin(): void {
-    this.sliceStartedAt = this.now();
+  /** `owner` starts the slice it was granted (perhaps after its turn passed on: it still counts). */
+  begin(owner: SliceOwner): void {
+    if (this.granted === owner) {
+      clearTimeout(this.grantTimer);
+      this.grantTimer = undefined;
+    }
+    const now = this.now();
+    this.credit = Math.min(MAX_CREDIT_MS, this.credit + (now - this.accountedUntil) * this.rate);
+    this.accountedUntil = now;
+    this.sliceStartedAt = now;
   }
 
-  /** The granted owner's slice is over. */
+  /** `owner`'s slice is over. */
   end(owner: SliceOwner): void {
-    if (this.granted !== owner) return;
-    const ended = this.now();
-    this.credit = Math.min(MAX_CREDIT_MS, this.credit + Math.max(0, this.sliceStartedAt - this.accountedUntil) * this.rate) - (ended - this.sliceStartedAt);
-    this.accountedUntil = ended;
+    const now = this.now();
+    this.credit -= now - this.sliceStartedAt;
+    this.accountedUntil = now;
+    if (this.granted === owner) this.passTurn();
+  }
+
+  private passTurn(): void {
+    clearTimeout(this.grantTimer);
+    this.grantTimer = undefined;
     this.granted = undefined;
     this.scheduleTurn();
   }
+
+  private readonly grantExpired = (): void => {
+    this.grantTimer = undefined;
+    if (this.granted !== undefined) this.passTurn();
+  };
 
   private scheduleTurn(): void {
     if (this.turnScheduled || this.granted !== undefined || this.waiting.length === 0) return;
@@ -101,6 +123,8 @@ export class SnapshotPacer {
     }
     const owner = this.waiting.shift()!;
     this.granted = owner;
+    // unref: a process that is otherwise done does not wait for it.
+    this.grantTimer = setTimeout(this.grantExpired, GRANT_TIMEOUT_MS).unref();
     owner.grant();
   };
 }

@@ -353,7 +353,7 @@ export class Task {
 
   /** One slice of `work`, given its deadline, within the turn the pacer granted. */
   private slice(work: (deadline: number) => void): void {
-    snapshotPacer.begin();
+    snapshotPacer.begin(this.sliceOwner);
     try {
       work(performance.now() + SNAPSHOT_SLICE_MS);
     } finally {

@@ -11,9 +11,9 @@ import type { CheckpointStorage, StateBytes, StateHandle } from './checkpoint-st
 import { operatorSnapshotPieces, serializeOperatorState, type OperatorSnapshotInProgress } from './operator-snapshot.js';
 
 /**
- * How long one slice serializes before the task takes input again. The loop processes records for
- * about as long between two slices (event-loop-fairness.ts), so a task that is busy with records and
- * a snapshot gives each about half its time; an idle task runs slices back to back.
+ * How long one slice serializes (at least one key group) before the task takes input again. How
+ * often slices come is up to the process's SnapshotPacer: back to back when the process is idle, a
+ * share of the time when records are flowing.
  */
 export const SNAPSHOT_SLICE_MS = 3;
 

@@ -59,6 +59,18 @@ export class StateTable {
     const value = this.maps[index]!.get(key);
     kept.set(key, value === undefined ? ABSENT_AT_BARRIER : copyStateValue(value));
   }
+
+  /** preserve(index, key), then the live entry, which the caller is about to read. */
+  readPreserving(index: number, key: unknown): unknown {
+    const value = this.maps[index]!.get(key);
+    const preserved = this.preserved;
+    if (preserved === undefined) return value;
+    let kept = preserved[index];
+    if (kept === undefined) preserved[index] = kept = new Map();
+    else if (kept.has(key)) return value;
+    kept.set(key, value === undefined ? ABSENT_AT_BARRIER : copyStateValue(value));
+    return value;
+  }
 }
 
 export class HeapKeyedStateBackend {

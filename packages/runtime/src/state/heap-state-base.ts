@@ -20,7 +20,8 @@ export abstract class HeapState<V> {
   protected read(): V | undefined {
     const backend = this.backend;
     const index = backend.currentKeyGroupIndex;
-    if (this.owed[index] !== 0) this.table.preserve(index, backend.currentStateKey);
+    // Owed: one lookup of the live entry serves both the copy and the read.
+    if (this.owed[index] !== 0) return this.table.readPreserving(index, backend.currentStateKey) as V | undefined;
     return this.table.maps[index]!.get(backend.currentStateKey) as V | undefined;
   }
 

@@ -9,6 +9,7 @@ import { SageError, type CheckpointingMode, type JobGraph, type Source } from '@
 import { finalStateNamespace, type CheckpointStorage, type StateHandle } from '../checkpoint/checkpoint-storage.js';
 import { BarrierAligner } from '../checkpoint/barrier-aligner.js';
 import { AsyncCheckpoint, SNAPSHOT_SLICE_MS, type CheckpointTarget } from '../checkpoint/async-checkpoint.js';
+import { snapshotPacer, type SliceOwner } from '../checkpoint/snapshot-pacer.js';
 import { loadRestoredState, type RestoredOperatorState, type TaskRestore } from '../checkpoint/task-restore.js';
 import type { InputGate } from '../network/input-gate.js';
 import type { RecordWriter } from '../network/record-writer.js';
@@ -141,7 +142,10 @@ export class Task {
   private readonly checkpointWrites = new Set<Promise<void>>();
   /** Checkpoints whose barrier went on and whose keyed state is still being serialized, oldest first. */
   private readonly asyncCheckpoints: AsyncCheckpoint[] = [];
-  private sliceScheduled = false;
+  /** The task's place in the process's turns at serializing snapshots (see SnapshotPacer). */
+  private readonly sliceOwner: SliceOwner = { grant: () => this.grantSlice() };
+  /** After the end of input, what a granted turn resumes; before it, a turn is a mail. */
+  private resumeAfterEnd: (() => void) | undefined;
   private checkpointTarget: CheckpointTarget | undefined;
 
   constructor(private readonly spec: TaskSpec) {
@@ -187,7 +191,7 @@ export class Task {
       this.processingTime.shutdown();
       // A checkpoint aligned by the last EndOfPartition is still in the mailbox.
       await this.mailbox.runAll();
-      this.completeAsyncCheckpoints();
+      await this.completeAsyncCheckpoints();
       await chain.finish();
       // Before the EndOfPartition goes out, so that no task downstream ends before this one's final state is in.
       await this.reportFinalState(chain);
@@ -203,6 +207,7 @@ export class Task {
       this.transition('FINISHED');
     } catch (error) {
       this.processingTime.shutdown();
+      snapshotPacer.withdraw(this.sliceOwner);
       for (const checkpoint of this.asyncCheckpoints.splice(0)) checkpoint.abandon();
       await chain?.close().catch(() => {});
       if (error instanceof TaskCanceled || this.canceled) {
@@ -300,11 +305,14 @@ export class Task {
   }
 
   /**
-   * Serializes and stores at once what checkpoints still owe: when the task's input has ended, so
-   * their acknowledgements do not wait for slices that would no longer run.
+   * When the task's input has ended: serializes and stores what checkpoints still owe, in slices as
+   * before, now awaited here since the loop runs no more mails. Not in one go: with 200 MB of state,
+   * that stalled the process (heartbeats included) for over a second.
    */
-  private completeAsyncCheckpoints(): void {
-    for (const checkpoint of this.asyncCheckpoints.splice(0)) this.track(checkpoint.store(this.target()));
+  private async completeAsyncCheckpoints(): Promise<void> {
+    // A turn granted from now on would put a mail that never runs.
+    snapshotPacer.withdraw(this.sliceOwner);
+    await this.slicesAfterEnd(this.serializePending, () => this.asyncCheckpoints.length === 0);
   }
 
   /** Keeps a checkpoint's write until it is acknowledged or declined: the final state is reported after it. */
@@ -313,20 +321,55 @@ export class Task {
     void write.finally(() => this.checkpointWrites.delete(write));
   }
 
+  /**
+   * Asks the process's pacer for a turn, which comes through the event loop (heartbeats, sockets,
+   * timers and the task's input all get a turn between two slices) and runs as a mail.
+   */
   private scheduleSlice(): void {
-    if (this.sliceScheduled) return;
-    this.sliceScheduled = true;
-    // Through setImmediate rather than straight into the mailbox: the event loop (heartbeats,
-    // sockets, timers) and the task's input both get a turn between two slices.
-    setImmediate(() => this.mailbox.put(this.serializeSlice));
+    snapshotPacer.request(this.sliceOwner);
+  }
+
+  private grantSlice(): void {
+    const resume = this.resumeAfterEnd;
+    if (resume === undefined) {
+      this.mailbox.put(this.serializeSlice);
+      return;
+    }
+    this.resumeAfterEnd = undefined;
+    resume();
+  }
+
+  /** Once the loop has ended: slices of `work` in turns awaited here rather than run as mails, until `done`. */
+  private async slicesAfterEnd(work: (deadline: number) => void, done: () => boolean): Promise<void> {
+    while (!done()) {
+      await new Promise<void>((resolve) => {
+        this.resumeAfterEnd = resolve;
+        snapshotPacer.request(this.sliceOwner);
+      });
+      this.slice(work);
+      this.checkCanceled();
+    }
   }
 
   private readonly serializeSlice = (): void => {
-    this.sliceScheduled = false;
-    const deadline = performance.now() + SNAPSHOT_SLICE_MS;
+    this.slice(this.serializePending);
+    if (this.asyncCheckpoints.length > 0 && !this.canceled) this.scheduleSlice();
+  };
+
+  /** One slice of `work`, given its deadline, within the turn the pacer granted. */
+  private slice(work: (deadline: number) => void): void {
+    snapshotPacer.begin(this.sliceOwner);
+    try {
+      work(performance.now() + SNAPSHOT_SLICE_MS);
+    } finally {
+      snapshotPacer.end(this.sliceOwner);
+    }
+  }
+
+  /** Serializes pending checkpoints, oldest first, until the deadline; stores each one complete. */
+  private readonly serializePending = (deadline: number): void => {
     const pending = this.asyncCheckpoints;
     while (pending.length > 0 && pending[0]!.serializeUntil(deadline)) this.track(pending.shift()!.store(this.target()));
-    if (pending.length > 0 && !this.canceled) this.scheduleSlice();
   };
 
   private target(): CheckpointTarget {
@@ -357,10 +400,11 @@ export class Task {
     if (checkpointing === undefined || report === undefined) return;
     const started = Date.now();
     const snapshots = await chain.snapshotState(FINAL_SNAPSHOT_ID);
-    // Nothing runs after the end of input, so the final state is serialized at once, not in slices.
     const final = new AsyncCheckpoint(FINAL_SNAPSHOT_ID, snapshots, started);
-    final.serializeAll();
-    const syncMs = Date.now() - started;
+    const syncMs = final.syncMs;
+    // In paced slices, as checkpoints are: other tasks of the process may still be running.
+    if (!final.hasKeyedState) final.serializeAll();
+    await this.slicesAfterEnd((deadline) => void final.serializeUntil(deadline), () => final.serialized);
     // Acknowledgements of checkpoints taken before the end go first, so none arrives after the task ended.
     await Promise.all(this.checkpointWrites);
     const namespace = finalStateNamespace(this.spec.attemptNumber);

@@ -4,12 +4,12 @@
  * stream, whose every element reaches every subtask and may change broadcast state and, through
  * applyToKeyedState, the keyed state of every key the subtask holds.
  */
-import { IllegalOperatorUsage, type BroadcastParams, type Collector, type TimeDomain } from '@sage/core';
-import { NO_TIMESTAMP } from '../../records/stream-elements.js';
+import type { BroadcastParams, Collector } from '@sage/core';
 import type { InternalTimer, Triggerable } from '../../time/internal-timer-service.js';
 import type { OperatorSnapshotInProgress } from '../../checkpoint/operator-snapshot.js';
 import type { OperatorContext } from '../stream-operator.js';
 import { BroadcastStates } from './broadcast-state.js';
+import type { OnTimerFn } from '../user-call.js';
 import { TwoInputCall } from './two-input-call.js';
 import { TwoInputOperator } from './two-input-operator.js';
 
@@ -63,26 +63,11 @@ export class BroadcastProcessOperator extends TwoInputOperator implements Trigge
   }
 
   onEventTime(timer: InternalTimer): void {
-    this.fireTimer(timer.timestamp, 'EVENT_TIME', timer.timestamp);
+    this.call.fireTimer(this.onTimerFn as OnTimerFn | undefined, timer.timestamp, 'EVENT_TIME');
   }
 
   onProcessingTime(timer: InternalTimer): void {
-    this.fireTimer(timer.timestamp, 'PROCESSING_TIME', NO_TIMESTAMP);
+    this.call.fireTimer(this.onTimerFn as OnTimerFn | undefined, timer.timestamp, 'PROCESSING_TIME');
   }
 
-  private fireTimer(timestamp: number, domain: TimeDomain, outputTimestamp: number): void {
-    const onTimer = this.onTimerFn;
-    if (onTimer === undefined) {
-      throw new IllegalOperatorUsage(`Operator '${this.context.operatorName}' set a timer but its function has no onTimer(timestamp, ctx, out) method`);
-    }
-    const call = this.call;
-    call.timestamp_ = timestamp;
-    call.outputTimestamp = outputTimestamp;
-    call.domain = domain;
-    try {
-      onTimer(timestamp, call, call);
-    } finally {
-      call.domain = undefined;
-    }
-  }
 }

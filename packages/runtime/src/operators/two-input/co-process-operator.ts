@@ -3,8 +3,7 @@
  * connected streams the current key comes from the input the record arrived on, so both inputs share
  * keyed state and timers per key.
  */
-import { IllegalOperatorUsage, type Collector, type OnTimerContext, type TimeDomain } from '@sage/core';
-import { NO_TIMESTAMP } from '../../records/stream-elements.js';
+import type { Collector, OnTimerContext } from '@sage/core';
 import type { InternalTimer, Triggerable } from '../../time/internal-timer-service.js';
 import type { OperatorContext } from '../stream-operator.js';
 import { TwoInputCall } from './two-input-call.js';
@@ -50,26 +49,11 @@ export class CoProcessOperator extends TwoInputOperator implements Triggerable {
   }
 
   onEventTime(timer: InternalTimer): void {
-    this.fireTimer(timer.timestamp, 'EVENT_TIME', timer.timestamp);
+    this.call.fireTimer(this.onTimerFn, timer.timestamp, 'EVENT_TIME');
   }
 
   onProcessingTime(timer: InternalTimer): void {
-    this.fireTimer(timer.timestamp, 'PROCESSING_TIME', NO_TIMESTAMP);
+    this.call.fireTimer(this.onTimerFn, timer.timestamp, 'PROCESSING_TIME');
   }
 
-  private fireTimer(timestamp: number, domain: TimeDomain, outputTimestamp: number): void {
-    const onTimer = this.onTimerFn;
-    if (onTimer === undefined) {
-      throw new IllegalOperatorUsage(`Operator '${this.context.operatorName}' set a timer but its function has no onTimer(timestamp, ctx, out) method`);
-    }
-    const call = this.call;
-    call.timestamp_ = timestamp;
-    call.outputTimestamp = outputTimestamp;
-    call.domain = domain;
-    try {
-      onTimer(timestamp, call, call);
-    } finally {
-      call.domain = undefined;
-    }
-  }
 }

@@ -146,19 +146,22 @@ function split<A, B>(elements: readonly TaggedUnion<A, B>[]): [A[], B[]] {
   return [first, second];
 }
 
-class JoinWindowFunction<A, B, K, W extends Window, R> extends ProcessWindowFunction<TaggedUnion<A, B>, R, K, W> {
-  constructor(private readonly fn: JoinFn<A, B, R>) {
+/** The window function behind join() and coGroup(): the user's function gets its open() and close(). */
+abstract class TwoSidedWindowFunction<A, B, K, W extends Window, R, F extends object | Function> extends ProcessWindowFunction<TaggedUnion<A, B>, R, K, W> {
+  constructor(protected readonly fn: F) {
     super();
   }
 
   override open(ctx: RuntimeContext): void | Promise<void> {
-    if (typeof this.fn !== 'function') return this.fn.open?.(ctx);
+    if (typeof this.fn !== 'function') return (this.fn as RichFunction).open?.(ctx);
   }
 
   override close(): void | Promise<void> {
-    if (typeof this.fn !== 'function') return this.fn.close?.();
+    if (typeof this.fn !== 'function') return (this.fn as RichFunction).close?.();
   }
+}
 
+class JoinWindowFunction<A, B, K, W extends Window, R> extends TwoSidedWindowFunction<A, B, K, W, R, JoinFn<A, B, R>> {
   process(_key: K, _ctx: ProcessWindowContext<W>, elements: readonly TaggedUnion<A, B>[], out: Collector<R>): void {
     const [first, second] = split(elements);
     const fn = this.fn;
@@ -170,19 +173,7 @@ class JoinWindowFunction<A, B, K, W extends Window, R> extends ProcessWindowFunc
   }
 }
 
-class CoGroupWindowFunction<A, B, K, W extends Window, R> extends ProcessWindowFunction<TaggedUnion<A, B>, R, K, W> {
-  constructor(private readonly fn: CoGroupFn<A, B, R>) {
-    super();
-  }
-
-  override open(ctx: RuntimeContext): void | Promise<void> {
-    if (typeof this.fn !== 'function') return this.fn.open?.(ctx);
-  }
-
-  override close(): void | Promise<void> {
-    if (typeof this.fn !== 'function') return this.fn.close?.();
-  }
-
+class CoGroupWindowFunction<A, B, K, W extends Window, R> extends TwoSidedWindowFunction<A, B, K, W, R, CoGroupFn<A, B, R>> {
   process(_key: K, _ctx: ProcessWindowContext<W>, elements: readonly TaggedUnion<A, B>[], out: Collector<R>): void {
     const [first, second] = split(elements);
     const fn = this.fn;

@@ -39,16 +39,12 @@ export class BroadcastProcessOperator extends TwoInputOperator implements Trigge
 
   processElement1(value: unknown, timestamp: number): void {
     if (this.keySelector !== null) this.setKeyOf1(value);
-    const call = this.call;
-    call.timestamp_ = timestamp;
-    call.outputTimestamp = timestamp;
+    const call = this.call.forRecord(timestamp);
     this.processElementFn(value, call, call);
   }
 
   processElement2(value: unknown, timestamp: number): void {
-    const call = this.call;
-    call.timestamp_ = timestamp;
-    call.outputTimestamp = timestamp;
+    const call = this.call.forRecord(timestamp);
     call.writable = true;
     try {
       this.processBroadcastFn(value, call, call);
@@ -69,5 +65,4 @@ export class BroadcastProcessOperator extends TwoInputOperator implements Trigge
   onProcessingTime(timer: InternalTimer): void {
     this.call.fireTimer(this.onTimerFn as OnTimerFn | undefined, timer.timestamp, 'PROCESSING_TIME');
   }
-
 }

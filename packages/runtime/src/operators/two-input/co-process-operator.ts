@@ -34,17 +34,13 @@ export class CoProcessOperator extends TwoInputOperator implements Triggerable {
 
   processElement1(value: unknown, timestamp: number): void {
     if (this.keySelector !== null) this.setKeyOf1(value);
-    const call = this.call;
-    call.timestamp_ = timestamp;
-    call.outputTimestamp = timestamp;
+    const call = this.call.forRecord(timestamp);
     this.fn1(value, call, call);
   }
 
   processElement2(value: unknown, timestamp: number): void {
     if (this.keySelector2 !== null) this.setKeyOf2(value);
-    const call = this.call;
-    call.timestamp_ = timestamp;
-    call.outputTimestamp = timestamp;
+    const call = this.call.forRecord(timestamp);
     this.fn2(value, call, call);
   }
 
@@ -55,5 +51,4 @@ export class CoProcessOperator extends TwoInputOperator implements Triggerable {
   onProcessingTime(timer: InternalTimer): void {
     this.call.fireTimer(this.onTimerFn, timer.timestamp, 'PROCESSING_TIME');
   }
-
 }

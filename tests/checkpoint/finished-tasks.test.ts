@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestCluster, type JobStatusJson } from '../support/cluster.js';
-import { repoRoot, waitFor } from '../support/sage-cli.js';
+import { repoRoot } from '../support/sage-cli.js';
 
 let cluster: TestCluster | undefined;
 
@@ -57,19 +57,8 @@ function expectExactCounts(lines: readonly Count[], records: number): void {
   }
 }
 
-async function status(jobId: string): Promise<Status> {
-  return (await cluster!.status(jobId)) as Status;
-}
-
-async function waitForStatus(jobId: string, what: string, condition: (s: Status) => boolean, timeoutMs = 60_000): Promise<Status> {
-  let last: Status | undefined;
-  await waitFor(
-    async () => condition((last = await status(jobId))),
-    timeoutMs,
-    () => `job ${jobId}: ${what}; last status ${JSON.stringify(last)}`,
-  );
-  return last!;
-}
+const waitForStatus = (jobId: string, what: string, condition: (s: Status) => boolean, timeoutMs?: number): Promise<Status> =>
+  cluster!.waitForStatus(jobId, what, condition, timeoutMs);
 
 async function submit(job: string, args: readonly string[]): Promise<string> {
   const submitted = await cluster!.sage(['run', join(repoRoot, 'tests/jobs', job), '--detached', ...args]);

@@ -93,15 +93,8 @@ async function produce(topic: string, input: readonly UserEvent[]): Promise<void
   }
 }
 
-async function waitForStatus(jobId: string, what: string, condition: (s: Status) => boolean, timeoutMs = 60_000): Promise<Status> {
-  let last: Status | undefined;
-  await waitFor(
-    async () => condition((last = (await cluster!.status(jobId)) as Status)),
-    timeoutMs,
-    () => `job ${jobId}: ${what}; last status ${JSON.stringify(last)}`,
-  );
-  return last!;
-}
+const waitForStatus = (jobId: string, what: string, condition: (s: Status) => boolean, timeoutMs?: number): Promise<Status> =>
+  cluster!.waitForStatus(jobId, what, condition, timeoutMs);
 
 describe('activity alerts example on a cluster', () => {
   it('raises every alert exactly once through kill -9 of a TaskManager', async () => {

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readCommitted, type CommittedView } from '../../packages/connector-kafka/src/common/read-committed.js';
 import { TEST_BROKERS, TestTopics } from '../../packages/connector-kafka/src/common/test-topics.js';
 import { TestCluster, type JobStatusJson } from '../support/cluster.js';
-import { repoRoot, waitFor } from '../support/sage-cli.js';
+import { repoRoot } from '../support/sage-cli.js';
 
 const job = join(repoRoot, 'tests/jobs/kafka-bounded-totals.ts');
 const PARTITIONS = 2;
@@ -61,15 +61,8 @@ function results(view: CommittedView): string[] {
   });
 }
 
-async function waitForStatus(jobId: string, what: string, condition: (s: Status) => boolean, timeoutMs = 60_000): Promise<Status> {
-  let last: Status | undefined;
-  await waitFor(
-    async () => condition((last = (await cluster!.status(jobId)) as Status)),
-    timeoutMs,
-    () => `job ${jobId}: ${what}; last status ${JSON.stringify(last)}`,
-  );
-  return last!;
-}
+const waitForStatus = (jobId: string, what: string, condition: (s: Status) => boolean, timeoutMs?: number): Promise<Status> =>
+  cluster!.waitForStatus(jobId, what, condition, timeoutMs);
 
 describe('bounded Kafka source with fewer partitions than subtasks', () => {
   it('reads 2 partitions at parallelism 4, checkpointing after the idle subtasks finished, with exactly-once output', async () => {

@@ -85,15 +85,8 @@ async function status(jobId: string): Promise<Status> {
   return (await cluster!.status(jobId)) as Status;
 }
 
-async function waitForStatus(jobId: string, what: string, condition: (s: Status) => boolean, timeoutMs = 60_000): Promise<Status> {
-  let last: Status | undefined;
-  await waitFor(
-    async () => condition((last = await status(jobId))),
-    timeoutMs,
-    () => `job ${jobId}: ${what}; last status ${JSON.stringify(last)}`,
-  );
-  return last!;
-}
+const waitForStatus = (jobId: string, what: string, condition: (s: Status) => boolean, timeoutMs?: number): Promise<Status> =>
+  cluster!.waitForStatus(jobId, what, condition, timeoutMs);
 
 /** Kills (SIGKILL) a TaskManager that runs some of the job's tasks. */
 async function killTaskManagerOf(jobId: string): Promise<void> {

@@ -83,14 +83,19 @@ export class TestCluster {
   }
 
   async waitForJobState(jobId: string, states: readonly string[], timeoutMs = 60_000): Promise<JobStatusJson> {
-    let last: JobStatusJson | undefined;
+    return this.waitForStatus(jobId, `to reach ${states.join('/')}`, (s) => states.includes(s.state), timeoutMs);
+  }
+
+  /**
+   * Waits until the job's status meets `condition`; `what` names the wait when it times out. S is the
+   * status as the test reads it (fields beyond JobStatusJson, such as checkpoints or restarts).
+   */
+  async waitForStatus<S extends JobStatusJson = JobStatusJson>(jobId: string, what: string, condition: (status: S) => boolean, timeoutMs = 60_000): Promise<S> {
+    let last: S | undefined;
     await waitFor(
-      async () => {
-        last = await this.status(jobId);
-        return states.includes(last.state);
-      },
+      async () => condition((last = (await this.status(jobId)) as S)),
       timeoutMs,
-      () => `job ${jobId} to reach ${states.join('/')}; last status: ${JSON.stringify(last, null, 2)}`,
+      () => `job ${jobId}: ${what}; last status: ${JSON.stringify(last, null, 2)}`,
     );
     return last!;
   }

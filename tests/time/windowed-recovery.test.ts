@@ -8,10 +8,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestCluster } from '../support/cluster.js';
+import { TestCluster, type JobStatusJson } from '../support/cluster.js';
 import { committedLines, sourceGate as gate } from '../support/checkpointed-sums.js';
 import { expectedWindows, windowedCountsJob as job } from '../support/windowed-counts.js';
-import { waitFor } from '../support/sage-cli.js';
 
 let cluster: TestCluster | undefined;
 
@@ -28,15 +27,10 @@ async function submit(args: readonly string[]): Promise<string> {
 
 /** Waits until the job runs with `count` checkpoints completed and some windows committed (held by its gate, it cannot end first). */
 async function waitForCommittedWindows(jobId: string, out: string, count: number): Promise<void> {
-  let last: unknown;
-  await waitFor(
-    async () => {
-      const status = (await cluster!.status(jobId)) as unknown as { state: string; checkpoints?: { completed: number } };
-      last = status;
-      return status.state === 'RUNNING' && Number(status.checkpoints?.completed ?? 0) >= count && committedLines(out).length > 0;
-    },
-    60_000,
-    () => `job ${jobId} to complete ${count} checkpoints and commit windows; last status ${JSON.stringify(last)}`,
+  await cluster!.waitForStatus<JobStatusJson & { checkpoints?: { completed: number } }>(
+    jobId,
+    `${count} checkpoints completed and windows committed`,
+    (s) => s.state === 'RUNNING' && Number(s.checkpoints?.completed ?? 0) >= count && committedLines(out).length > 0,
   );
 }
 
